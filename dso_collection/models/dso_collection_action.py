@@ -1,0 +1,319 @@
+import threading
+
+from odoo import api, fields, models, tools
+from odoo.exceptions import UserError, ValidationError
+
+from .dso_collection_step import ACTION_TYPES
+
+OPEN_STATES = ("todo", "to_confirm")
+
+
+class DsoCollectionAction(models.Model):
+    _name = "dso.collection.action"
+    _description = "Collection action"
+    _inherit = ["mail.thread"]
+    _order = "date, priority desc, id"
+    _rec_name = "name"
+
+    name = fields.Char(required=True)
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        domain="[('is_company', '=', True)]",
+        tracking=True,
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    step_id = fields.Many2one(
+        "dso.collection.step",
+        string="Scenario step",
+        ondelete="set null",
+        index="btree_not_null",
+    )
+    scenario_id = fields.Many2one(
+        related="cycle_id.scenario_id", string="Scenario", store=True
+    )
+    cycle_id = fields.Many2one(
+        "dso.collection.cycle", ondelete="cascade", index="btree_not_null"
+    )
+    leader_line_id = fields.Many2one(
+        related="cycle_id.leader_line_id", string="Leader invoice"
+    )
+    is_specific = fields.Boolean(
+        string="Specific action",
+        help="Created by a collector on selected items, out of the scenario. While "
+        "it is open, its items are excluded from the scenario.",
+    )
+    action_type = fields.Selection(ACTION_TYPES, required=True, tracking=True)
+    date = fields.Date(required=True, index=True, tracking=True)
+    state = fields.Selection(
+        [
+            ("todo", "To do"),
+            ("to_confirm", "To confirm"),
+            ("done", "Done"),
+            ("cancel", "Cancelled"),
+        ],
+        required=True,
+        default="todo",
+        tracking=True,
+    )
+    priority = fields.Selection([("0", "Normal"), ("1", "Urgent")], default="0")
+    user_id = fields.Many2one(
+        "res.users",
+        string="Collector",
+        index=True,
+        tracking=True,
+        domain="[('share', '=', False)]",
+    )
+    line_ids = fields.Many2many(
+        "account.move.line",
+        "dso_collection_action_line_rel",
+        "action_id",
+        "line_id",
+        string="Items",
+        domain="[('partner_id.commercial_partner_id', '=', partner_id),"
+        " ('account_type', '=', 'asset_receivable'),"
+        " ('parent_state', '=', 'posted'), ('reconciled', '=', False)]",
+    )
+    automatic = fields.Boolean()
+    to_confirm = fields.Boolean(string="To be confirmed")
+    mail_template_id = fields.Many2one(
+        "mail.template",
+        string="Template",
+        domain="[('model', '=', 'res.partner')]",
+    )
+    note = fields.Html(string="Result", help="What happened: outcome of the call, answer ...")
+    date_done = fields.Date(string="Done on", readonly=True, copy=False)
+    done_user_id = fields.Many2one("res.users", string="Done by", readonly=True, copy=False)
+    amount_total = fields.Monetary(
+        string="Items amount",
+        compute="_compute_amount_total",
+        currency_field="currency_id",
+    )
+    is_late = fields.Boolean(
+        compute="_compute_is_late", search="_search_is_late", string="Late"
+    )
+
+    def init(self):
+        # Rule 3 of the scenario semantics, enforced by the database so that two
+        # planners running at once can never leave two open scenario actions.
+        self.env.cr.execute(
+            """
+            CREATE UNIQUE INDEX IF NOT EXISTS dso_collection_action_one_open_scenario_uniq
+                ON dso_collection_action (partner_id, company_id)
+             WHERE NOT is_specific AND state IN ('todo', 'to_confirm')
+            """
+        )
+        tools.create_index(
+            self.env.cr,
+            "dso_collection_action_company_partner_idx",
+            self._table,
+            ["company_id", "partner_id", "state"],
+        )
+
+    @api.depends("line_ids.amount_residual")
+    def _compute_amount_total(self):
+        for action in self:
+            action.amount_total = sum(action.line_ids.mapped("amount_residual"))
+
+    @api.depends("date", "state")
+    @api.depends_context("tz")
+    def _compute_is_late(self):
+        today = fields.Date.context_today(self)
+        for action in self:
+            action.is_late = action.state in OPEN_STATES and action.date < today
+
+    def _search_is_late(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Operation not supported"))
+        today = fields.Date.context_today(self)
+        domain = [("state", "in", OPEN_STATES), ("date", "<", today)]
+        if (operator == "=") == value:
+            return domain
+        return ["!", "&", *domain]
+
+    @api.constrains("is_specific", "line_ids", "partner_id")
+    def _check_items(self):
+        for action in self:
+            if action.is_specific and not action.line_ids:
+                raise ValidationError(
+                    self.env._(
+                        "The specific action %(action)s for %(customer)s has no items: "
+                        "select the invoices it concerns.",
+                        action=action.name,
+                        customer=action.partner_id.display_name,
+                    )
+                )
+            foreign = action.line_ids.filtered(
+                lambda line, action=action: line.partner_id.commercial_partner_id
+                != action.partner_id
+                or line.company_id != action.company_id
+            )
+            if foreign:
+                raise ValidationError(
+                    self.env._(
+                        "Action %(action)s for %(customer)s lists items of another "
+                        "customer or company (%(items)s): remove them.",
+                        action=action.name,
+                        customer=action.partner_id.display_name,
+                        items=", ".join(foreign.mapped("display_name")),
+                    )
+                )
+
+    @api.onchange("is_specific", "step_id")
+    def _onchange_step_id(self):
+        if self.step_id:
+            self.action_type = self.step_id.action_type
+            self.mail_template_id = self.step_id.mail_template_id
+            self.automatic = self.step_id.automatic
+            self.to_confirm = self.step_id.to_confirm
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("partner_id"):
+                partner = self.env["res.partner"].browse(vals["partner_id"])
+                vals["partner_id"] = partner.commercial_partner_id.id
+        actions = super().create(vals_list)
+        # An open specific action excludes its items from the scenario: the
+        # customer's leader invoice and next step may change at once.
+        if not self.env.context.get("dso_planning"):
+            actions.filtered("is_specific")._plan_customers()
+        return actions
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "line_ids" in vals and not self.env.context.get("dso_planning"):
+            self.filtered("is_specific")._plan_customers()
+        return res
+
+    def unlink(self):
+        if not self.env.is_superuser() and not self.env.user.has_group(
+            "dso_collection.group_dso_manager"
+        ):
+            processed = self.filtered(lambda action: action.state not in OPEN_STATES)
+            if processed:
+                raise UserError(
+                    self.env._(
+                        "Action %(action)s for %(customer)s is already %(state)s and "
+                        "stays in the collection history; only a credit manager can "
+                        "delete it.",
+                        action=processed[0].name,
+                        customer=processed[0].partner_id.display_name,
+                        state=dict(
+                            self._fields["state"]._description_selection(self.env)
+                        )[processed[0].state],
+                    )
+                )
+        # Deleting an open specific action gives its items back to the scenario.
+        to_plan = set()
+        if not self.env.context.get("dso_planning"):
+            to_plan = {
+                (action.partner_id, action.company_id)
+                for action in self
+                if action.is_specific and action.state in OPEN_STATES
+            }
+        res = super().unlink()
+        for partner, company in to_plan:
+            partner.with_company(company)._dso_plan()
+        return res
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_done(self):
+        """Record the action as carried out and plan the customer's next step."""
+        self._check_open()
+        self.write(
+            {
+                "state": "done",
+                "date_done": fields.Date.context_today(self),
+                "done_user_id": self.env.uid,
+            }
+        )
+        self._plan_customers()
+        return True
+
+    def action_cancel(self):
+        """Skip the action: the customer's scenario moves on to its next step."""
+        self._check_open()
+        self.write(
+            {
+                "state": "cancel",
+                "date_done": fields.Date.context_today(self),
+                "done_user_id": self.env.uid,
+            }
+        )
+        self._plan_customers()
+        return True
+
+    def action_confirm(self):
+        """Confirm automatic actions waiting for the collector's approval."""
+        waiting = self.filtered(lambda action: action.state == "to_confirm")
+        waiting.write({"state": "todo"})
+        return True
+
+    def action_open_partner(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "res.partner",
+            "res_id": self.partner_id.id,
+            "view_mode": "form",
+        }
+
+    # ------------------------------------------------------------------
+    # Business methods
+    # ------------------------------------------------------------------
+
+    def _check_open(self):
+        closed = self.filtered(lambda action: action.state not in OPEN_STATES)
+        if closed:
+            raise UserError(
+                self.env._(
+                    "Action %(action)s for %(customer)s is already closed; reopen "
+                    "nothing, plan a specific action instead.",
+                    action=closed[0].name,
+                    customer=closed[0].partner_id.display_name,
+                )
+            )
+
+    def _plan_customers(self):
+        """Replan the customers of these actions, company by company."""
+        for company in self.company_id:
+            actions = self.filtered(lambda action, c=company: action.company_id == c)
+            actions.partner_id.with_company(company)._dso_plan(
+                date=fields.Date.context_today(self)
+            )
+
+    @api.model
+    def _cron_plan(self, date=None):
+        """Daily scheduled action: plan the agenda of every company."""
+        date = date or fields.Date.context_today(self)
+        planner = self.env["dso.collection.planner"]
+        companies = self.env["res.company"].search([])
+        partner_ids_by_company = {
+            company: planner._get_customers_to_plan(company) for company in companies
+        }
+        total = sum(len(ids) for ids in partner_ids_by_company.values())
+        done = 0
+        for company, partner_ids in partner_ids_by_company.items():
+            for batch in tools.split_every(planner._batch_size(), partner_ids):
+                planner._plan_company(company, list(batch), date)
+                done += len(batch)
+                self.env["ir.cron"]._notify_progress(done=done, remaining=total - done)
+                # Commit each batch so that a crash or a time-out keeps the work
+                # done; planning is idempotent, the next run resumes. Never
+                # inside tests, whose transaction is rolled back at the end.
+                if not getattr(threading.current_thread(), "testing", False):
+                    self.env.cr.commit()
+        return True

@@ -1,0 +1,153 @@
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+OPEN_STATES = ("todo", "to_confirm")
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    dso_scenario_id = fields.Many2one(
+        "dso.collection.scenario",
+        string="Collection scenario",
+        company_dependent=True,
+        domain="[('company_id', 'in', (current_company_id, False))]",
+        help="Dunning steps followed for this customer in the current company; "
+        "empty customers follow the company's default scenario.",
+    )
+    dso_collector_id = fields.Many2one(
+        "res.users",
+        string="Collector",
+        company_dependent=True,
+        domain="[('share', '=', False)]",
+    )
+    dso_late_penalty = fields.Boolean(
+        string="Late-payment penalties", company_dependent=True
+    )
+    dso_recovery_cost = fields.Boolean(string="Recovery costs", company_dependent=True)
+    dso_interactive_email = fields.Boolean(
+        string="Interactive emails", company_dependent=True
+    )
+    dso_leader_line_id = fields.Many2one(
+        "account.move.line",
+        string="Leader invoice",
+        compute="_compute_dso_collection",
+        help="Open invoice with the oldest due date that is not excluded: the "
+        "scenario steps are timed from it.",
+    )
+    dso_action_ids = fields.One2many(
+        "dso.collection.action", "partner_id", string="Collection actions"
+    )
+    dso_next_action_id = fields.Many2one(
+        "dso.collection.action",
+        string="Next action",
+        compute="_compute_dso_collection",
+    )
+    dso_open_line_ids = fields.Many2many(
+        "account.move.line",
+        string="Open items",
+        compute="_compute_dso_collection",
+    )
+    dso_currency_id = fields.Many2one(
+        "res.currency", compute="_compute_dso_collection"
+    )
+    dso_balance = fields.Monetary(
+        string="Open balance",
+        compute="_compute_dso_collection",
+        currency_field="dso_currency_id",
+    )
+    dso_overdue_amount = fields.Monetary(
+        string="Overdue amount",
+        compute="_compute_dso_collection",
+        currency_field="dso_currency_id",
+    )
+    dso_to_collect = fields.Boolean(
+        string="To collect",
+        compute="_compute_dso_collection",
+        search="_search_dso_to_collect",
+        help="Has open receivable items in the current company.",
+    )
+
+    @api.depends_context("company", "tz")
+    def _compute_dso_collection(self):
+        company = self.env.company
+        today = fields.Date.context_today(self)
+        customers = self.filtered("id").commercial_partner_id
+        planner = self.env["dso.collection.planner"]
+        items_by_partner = planner._read_open_items(company, customers.ids)
+        next_actions = {}
+        if customers:
+            for action in self.env["dso.collection.action"].search(
+                [
+                    ("partner_id", "in", customers.ids),
+                    ("company_id", "=", company.id),
+                    ("state", "in", OPEN_STATES),
+                ],
+                order="date desc, id desc",
+            ):
+                next_actions[action.partner_id.id] = action
+        Line = self.env["account.move.line"]
+        for partner in self:
+            items = items_by_partner.get(partner.commercial_partner_id.id, [])
+            leader = planner._find_leader(items)
+            partner.dso_currency_id = company.currency_id
+            partner.dso_leader_line_id = Line.browse(leader.id if leader else [])
+            partner.dso_next_action_id = next_actions.get(partner.commercial_partner_id.id)
+            partner.dso_open_line_ids = Line.browse([item.id for item in items])
+            partner.dso_balance = sum(item.residual for item in items)
+            partner.dso_overdue_amount = sum(
+                item.residual for item in items if item.residual > 0 and item.due < today
+            )
+            partner.dso_to_collect = bool(items)
+
+    def _search_dso_to_collect(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise NotImplementedError(self.env._("To collect only supports = True / False."))
+        query = SQL(
+            """
+            SELECT p.commercial_partner_id
+              FROM account_move_line aml
+              JOIN account_account acc ON acc.id = aml.account_id
+              JOIN res_partner p ON p.id = aml.partner_id
+             WHERE aml.company_id = %s
+               AND acc.account_type = 'asset_receivable'
+               AND aml.parent_state = 'posted'
+               AND NOT aml.reconciled
+               AND aml.amount_residual != 0
+            """,
+            self.env.company.id,
+        )
+        positive = (operator == "=") == value
+        return [("id", "in" if positive else "not in", query)]
+
+    def _dso_plan(self, date=None):
+        """Plan the collection agenda of these customers in the current company.
+
+        Applies the scenario rules (see DESIGN.md) to the commercial partners
+        of ``self``; idempotent, safe to call at any time.
+        """
+        date = date or fields.Date.context_today(self)
+        planner = self.env["dso.collection.planner"]
+        customer_ids = self.commercial_partner_id.ids
+        for start in range(0, len(customer_ids), planner._batch_size()):
+            batch = customer_ids[start : start + planner._batch_size()]
+            planner._plan_company(self.env.company, batch, date)
+        return True
+
+    def action_dso_plan(self):
+        """Button: plan the customer's agenda now."""
+        self._dso_plan()
+        return True
+
+    def action_dso_open_actions(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "dso_collection.dso_collection_action_action"
+        )
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {
+            "default_partner_id": self.commercial_partner_id.id,
+            "default_is_specific": True,
+            "search_default_filter_open": 1,
+        }
+        return action

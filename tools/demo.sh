@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Starts the product on a demo database: creates (or updates) dso_demo with
+# demo data, plans the agenda, and serves it on http://localhost:8069
+# (login admin, password admin). Ctrl-C stops the server.
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+prepare
+
+DB="${DSO_DEMO_DB:-dso_demo}"
+PORT="${DSO_PORT:-8069}"
+CONF="$(mktemp -t dso_demo_XXXX.conf)"
+trap 'rm -f "$CONF"' EXIT
+write_odoo_config "$DB" "$CONF"
+
+if psql -d postgres -Atc "SELECT 1 FROM pg_database WHERE datname = '$DB'" | grep -q 1; then
+    log "Updating dso_collection in $DB"
+    odoo_bin -c "$CONF" -d "$DB" -u dso_collection --stop-after-init --log-level=warn ||
+        die "dso_collection did not update in $DB (see the log above)"
+else
+    log "Creating $DB with demo data"
+    odoo_bin -c "$CONF" -d "$DB" -i dso_collection --stop-after-init --log-level=warn ||
+        die "dso_collection did not install in $DB (see the log above)"
+fi
+log "Planning the agenda"
+echo 'env["dso.collection.action"]._cron_plan(); env.cr.commit()' |
+    odoo_bin shell -c "$CONF" -d "$DB" --log-level=warn --no-http >/dev/null ||
+    die "planning the agenda of $DB failed (see the log above)"
+
+log "Serving $DB on http://localhost:$PORT (login admin / password admin)"
+exec python "$ODOO_PATH/odoo-bin" -c "$CONF" -d "$DB" --http-port="$PORT" --log-level=info
