@@ -118,6 +118,7 @@ ensure_system_packages() {
 # An Odoo configuration file for this checkout (addons path, database access).
 write_odoo_config() {
     local db="$1" file="$2"
+    # DSO_PORT: HTTP port of the server (8069); set another one to run two at once.
     cat >"$file" <<CONF
 [options]
 addons_path = $ODOO_PATH/addons,$ODOO_PATH/odoo/addons,$REPO_ROOT
@@ -126,11 +127,14 @@ dbfilter = ^$db\$
 admin_passwd = admin
 data_dir = ${XDG_DATA_HOME:-$HOME/.local/share}/dso_collection
 without_demo = ${WITHOUT_DEMO:-False}
+http_port = ${DSO_PORT:-8069}
 CONF
 }
 
 prepare() {
     check_odoo
+    # Odoo is not pip-installed: pytest-odoo and our scripts import it from here.
+    export PYTHONPATH="$ODOO_PATH${PYTHONPATH:+:$PYTHONPATH}"
     ensure_system_packages
     ensure_postgres
     ensure_venv

@@ -13,7 +13,7 @@ WITHOUT_DEMO=all write_odoo_config "$DB" "$CONF"
 log "Creating a fresh database $DB with dso_collection installed (no demo data)"
 dropdb --if-exists "$DB" || die "could not drop the old test database $DB"
 odoo_bin -c "$CONF" -d "$DB" -i dso_collection --without-demo=all \
-    --stop-after-init --log-level=warn --http-port="${DSO_TEST_PORT:-8069}" ||
+    --stop-after-init --log-level=warn ||
     die "dso_collection did not install on a fresh database (see the log above)"
 
 log "Running the tests"
