@@ -10,7 +10,6 @@ class AccountMoveLine(models.Model):
         string="Collection status",
         index="btree_not_null",
         copy=False,
-        tracking=True,
     )
     dso_status_date = fields.Date(string="Status date", copy=False)
     dso_comment = fields.Text(string="Collection comment", copy=False)
@@ -85,7 +84,7 @@ class AccountMoveLine(models.Model):
                 self.env._("Excluded from scenario only supports = True / False.")
             )
         query = SQL(
-            "SELECT aml.id FROM account_move_line aml WHERE %s",
+            "(SELECT aml.id FROM account_move_line aml WHERE %s)",
             self._dso_excluded_sql(SQL("aml")),
         )
         positive = (operator == "=") == value

@@ -104,7 +104,7 @@ class ResPartner(models.Model):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise NotImplementedError(self.env._("To collect only supports = True / False."))
         query = SQL(
-            """
+            """(
             SELECT p.commercial_partner_id
               FROM account_move_line aml
               JOIN account_account acc ON acc.id = aml.account_id
@@ -114,7 +114,7 @@ class ResPartner(models.Model):
                AND aml.parent_state = 'posted'
                AND NOT aml.reconciled
                AND aml.amount_residual != 0
-            """,
+            )""",
             self.env.company.id,
         )
         positive = (operator == "=") == value
