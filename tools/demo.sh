@@ -26,4 +26,4 @@ echo 'env["dso.collection.action"]._cron_plan(); env.cr.commit()' |
     die "planning the agenda of $DB failed (see the log above)"
 
 log "Serving $DB on http://localhost:$PORT (login admin / password admin)"
-exec python "$ODOO_PATH/odoo-bin" -c "$CONF" -d "$DB" --http-port="$PORT" --log-level=info
+python "$ODOO_PATH/odoo-bin" -c "$CONF" -d "$DB" --http-port="$PORT" --log-level=info

@@ -1,10 +1,12 @@
-from . import dso_collection_scenario
-from . import dso_collection_step
-from . import dso_item_status
-from . import dso_collection_cycle
-from . import dso_collection_action
-from . import dso_collection_planner
-from . import account_move_line
-from . import res_company
-from . import res_partner
-from . import res_config_settings
+from . import (
+    account_move_line,
+    dso_collection_action,
+    dso_collection_cycle,
+    dso_collection_planner,
+    dso_collection_scenario,
+    dso_collection_step,
+    dso_item_status,
+    res_company,
+    res_config_settings,
+    res_partner,
+)

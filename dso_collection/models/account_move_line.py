@@ -69,7 +69,8 @@ class AccountMoveLine(models.Model):
             self.env["dso.collection.action"].flush_model(["state", "is_specific"])
             self.env.cr.execute(
                 SQL(
-                    "SELECT aml.id FROM account_move_line aml WHERE aml.id IN %s AND %s",
+                    "SELECT aml.id FROM account_move_line aml"
+                    " WHERE aml.id IN %s AND %s",
                     tuple(self.ids),
                     self._dso_excluded_sql(SQL("aml")),
                 )

@@ -48,6 +48,7 @@ class DsoCollectionAction(models.Model):
     )
     is_specific = fields.Boolean(
         string="Specific action",
+        default=False,
         help="Created by a collector on selected items, out of the scenario. While "
         "it is open, its items are excluded from the scenario.",
     )
@@ -89,9 +90,13 @@ class DsoCollectionAction(models.Model):
         string="Template",
         domain="[('model', '=', 'res.partner')]",
     )
-    note = fields.Html(string="Result", help="What happened: outcome of the call, answer ...")
+    note = fields.Html(
+        string="Result", help="What happened: outcome of the call, answer ..."
+    )
     date_done = fields.Date(string="Done on", readonly=True, copy=False)
-    done_user_id = fields.Many2one("res.users", string="Done by", readonly=True, copy=False)
+    done_user_id = fields.Many2one(
+        "res.users", string="Done by", readonly=True, copy=False
+    )
     amount_total = fields.Monetary(
         string="Items amount",
         compute="_compute_amount_total",
@@ -104,11 +109,13 @@ class DsoCollectionAction(models.Model):
     def init(self):
         # Rule 3 of the scenario semantics, enforced by the database so that two
         # planners running at once can never leave two open scenario actions.
+        # "IS NOT TRUE": an unset (NULL) is_specific is a scenario action too.
         self.env.cr.execute(
             """
-            CREATE UNIQUE INDEX IF NOT EXISTS dso_collection_action_one_open_scenario_uniq
+            CREATE UNIQUE INDEX IF NOT EXISTS
+                   dso_collection_action_one_open_scenario_uniq
                 ON dso_collection_action (partner_id, company_id)
-             WHERE NOT is_specific AND state IN ('todo', 'to_confirm')
+             WHERE is_specific IS NOT TRUE AND state IN ('todo', 'to_confirm')
             """
         )
         tools.create_index(
@@ -155,9 +162,10 @@ class DsoCollectionAction(models.Model):
                     )
                 )
             foreign = action.line_ids.filtered(
-                lambda line, action=action: line.partner_id.commercial_partner_id
-                != action.partner_id
-                or line.company_id != action.company_id
+                lambda line, action=action: (
+                    line.partner_id.commercial_partner_id != action.partner_id
+                    or line.company_id != action.company_id
+                )
             )
             if foreign:
                 raise ValidationError(
@@ -180,10 +188,16 @@ class DsoCollectionAction(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # One read for the whole batch: the planner creates thousands at once.
+        partners = self.env["res.partner"].browse(
+            {vals["partner_id"] for vals in vals_list if vals.get("partner_id")}
+        )
+        commercial_ids = {
+            partner.id: partner.commercial_partner_id.id for partner in partners
+        }
         for vals in vals_list:
             if vals.get("partner_id"):
-                partner = self.env["res.partner"].browse(vals["partner_id"])
-                vals["partner_id"] = partner.commercial_partner_id.id
+                vals["partner_id"] = commercial_ids[vals["partner_id"]]
         actions = super().create(vals_list)
         # An open specific action excludes its items from the scenario: the
         # customer's leader invoice and next step may change at once.
@@ -197,24 +211,30 @@ class DsoCollectionAction(models.Model):
             self.filtered("is_specific")._plan_customers()
         return res
 
-    def unlink(self):
-        if not self.env.is_superuser() and not self.env.user.has_group(
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_processed(self):
+        """Done and cancelled actions are the collection history: only a
+        credit manager deletes them."""
+        if self.env.is_superuser() or self.env.user.has_group(
             "dso_collection.group_dso_manager"
         ):
-            processed = self.filtered(lambda action: action.state not in OPEN_STATES)
-            if processed:
-                raise UserError(
-                    self.env._(
-                        "Action %(action)s for %(customer)s is already %(state)s and "
-                        "stays in the collection history; only a credit manager can "
-                        "delete it.",
-                        action=processed[0].name,
-                        customer=processed[0].partner_id.display_name,
-                        state=dict(
-                            self._fields["state"]._description_selection(self.env)
-                        )[processed[0].state],
-                    )
+            return
+        processed = self.filtered(lambda action: action.state not in OPEN_STATES)
+        if processed:
+            raise UserError(
+                self.env._(
+                    "Action %(action)s for %(customer)s is already %(state)s and "
+                    "stays in the collection history; only a credit manager can "
+                    "delete it.",
+                    action=processed[0].name,
+                    customer=processed[0].partner_id.display_name,
+                    state=dict(self._fields["state"]._description_selection(self.env))[
+                        processed[0].state
+                    ],
                 )
+            )
+
+    def unlink(self):
         # Deleting an open specific action gives its items back to the scenario.
         to_plan = set()
         if not self.env.context.get("dso_planning"):
@@ -298,6 +318,17 @@ class DsoCollectionAction(models.Model):
             )
 
     @api.model
+    def _dso_can_commit(self):
+        """Whether a scheduled action may commit its batches: when it runs as
+        the scheduled action, so that a crash or a time-out keeps the work
+        done (planning and sending resume where they stopped). Called from
+        anywhere else (demo data loading in a savepoint, a script) or in a
+        test, the caller owns the transaction."""
+        return bool(self.env.context.get("ir_cron_progress_id")) and not getattr(
+            threading.current_thread(), "testing", False
+        )
+
+    @api.model
     def _cron_plan(self, date=None):
         """Daily scheduled action: plan the agenda of every company."""
         date = date or fields.Date.context_today(self)
@@ -313,9 +344,6 @@ class DsoCollectionAction(models.Model):
                 planner._plan_company(company, list(batch), date)
                 done += len(batch)
                 self.env["ir.cron"]._notify_progress(done=done, remaining=total - done)
-                # Commit each batch so that a crash or a time-out keeps the work
-                # done; planning is idempotent, the next run resumes. Never
-                # inside tests, whose transaction is rolled back at the end.
-                if not getattr(threading.current_thread(), "testing", False):
-                    self.env.cr.commit()
+                if self._dso_can_commit():
+                    self.env.cr.commit()  # pylint: disable=invalid-commit
         return True

@@ -24,16 +24,16 @@ class DsoCollectionCycle(models.Model):
         "account.move.line", string="Leader invoice", ondelete="set null"
     )
     date_start = fields.Date(string="Started on", required=True)
-    action_ids = fields.One2many(
-        "dso.collection.action", "cycle_id", string="Actions"
-    )
+    action_ids = fields.One2many("dso.collection.action", "cycle_id", string="Actions")
 
     def _compute_display_name(self):
         for cycle in self:
             cycle.display_name = self.env._(
                 "%(scenario)s for %(leader)s",
                 scenario=cycle.scenario_id.name,
-                leader=cycle.leader_line_id.move_name or cycle.leader_line_id.name or "",
+                leader=cycle.leader_line_id.move_name
+                or cycle.leader_line_id.name
+                or "",
             )
 
     def init(self):

@@ -11,7 +11,7 @@ from datetime import timedelta
 from typing import NamedTuple
 
 from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, clean_context
 
 OPEN_STATES = ("todo", "to_confirm")
 
@@ -238,7 +238,9 @@ class DsoCollectionPlanner(models.AbstractModel):
             base = last_action.date_done
         else:
             base = leader.due
-        return Decision(leader, new_cycle, step, base + timedelta(days=step.delay), listed)
+        return Decision(
+            leader, new_cycle, step, base + timedelta(days=step.delay), listed
+        )
 
     @api.model
     def _is_still_valid(self, action, decision, date):
@@ -264,7 +266,9 @@ class DsoCollectionPlanner(models.AbstractModel):
     def _prepare_action_vals(self, partner, company, cycle, decision):
         step = decision.step
         automatic = step.automatic
-        needs_confirmation = automatic and (step.to_confirm or company.dso_confirm_automatic)
+        needs_confirmation = automatic and (
+            step.to_confirm or company.dso_confirm_automatic
+        )
         return {
             "name": step.name,
             "partner_id": partner.id,
@@ -274,7 +278,9 @@ class DsoCollectionPlanner(models.AbstractModel):
             "action_type": step.action_type,
             "date": decision.date,
             "state": "to_confirm" if needs_confirmation else "todo",
-            "user_id": (partner.dso_collector_id or company.dso_default_collector_id).id,
+            "user_id": (
+                partner.dso_collector_id or company.dso_default_collector_id
+            ).id,
             "automatic": automatic,
             "to_confirm": needs_confirmation,
             "mail_template_id": step.mail_template_id.id,
@@ -320,8 +326,15 @@ class DsoCollectionPlanner(models.AbstractModel):
         # The planner applies the company's own rules to its own customers:
         # it runs as superuser so that a collector marking an action done
         # replans the customer even without rights on cycles, and reads only
-        # rows of `company` (every query below filters on it).
-        self = self.sudo().with_company(company).with_context(**PLANNING_CONTEXT)
+        # rows of `company` (every query below filters on it). The caller's
+        # default_* keys (e.g. the agenda's default_is_specific) must not leak
+        # into the cycles and actions it creates; sudo() drops them only when
+        # the caller is not superuser already.
+        self = (  # noqa: PLW0642
+            self.sudo()
+            .with_context(clean_context(self.env.context), **PLANNING_CONTEXT)
+            .with_company(company)
+        )
         company = company.with_env(self.env)
         Action = self.env["dso.collection.action"]
         Cycle = self.env["dso.collection.cycle"]
@@ -330,6 +343,9 @@ class DsoCollectionPlanner(models.AbstractModel):
         self._delete_closed_specific_actions(company, partner_ids, date)
         items_by_partner = self._read_open_items(company, partner_ids)
         partners = self.env["res.partner"].browse(partner_ids)
+        # Only these two company-dependent fields: reading one through the
+        # prefetch would load all of them (pricelist included) for the batch.
+        partners.fetch(["dso_scenario_id", "dso_collector_id"])
         scenarios = partners.dso_scenario_id
         steps_by_scenario = defaultdict(list)
         for step in self.env["dso.collection.step"].search(
@@ -391,7 +407,9 @@ class DsoCollectionPlanner(models.AbstractModel):
         action_vals = []
         for partner, decision in pending:
             cycle = next(new_cycles) if decision.new_cycle else cycles[partner.id]
-            action_vals.append(self._prepare_action_vals(partner, company, cycle, decision))
+            action_vals.append(
+                self._prepare_action_vals(partner, company, cycle, decision)
+            )
         Action.create(action_vals)
         # Free the memory of this batch before the next one.
         self.env.invalidate_all()

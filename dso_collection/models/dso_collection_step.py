@@ -46,7 +46,8 @@ class DsoCollectionStep(models.Model):
     )
     delay = fields.Integer(
         string="Delay (days)",
-        help="Days after the trigger date; negative for a reminder before the due date.",
+        help="Days after the trigger date; negative for a reminder before the due "
+        "date.",
     )
     mail_template_id = fields.Many2one(
         "mail.template",
@@ -60,7 +61,8 @@ class DsoCollectionStep(models.Model):
     )
     to_confirm = fields.Boolean(
         string="To be confirmed",
-        help="An automatic action waits for one click of the collector before it is sent.",
+        help="An automatic action waits for one click of the collector before it is "
+        "sent.",
     )
 
     @api.constrains("trigger", "delay")
@@ -89,9 +91,7 @@ class DsoCollectionStep(models.Model):
                         step=step.name,
                         scenario=step.scenario_id.name,
                         type=dict(
-                            self._fields["action_type"]._description_selection(
-                                self.env
-                            )
+                            self._fields["action_type"]._description_selection(self.env)
                         )[step.action_type],
                     )
                 )

@@ -39,9 +39,7 @@ class DsoItemStatus(models.Model):
     )
     automatic = fields.Boolean(string="Automatic follow-up")
     to_confirm = fields.Boolean(string="Follow-up to be confirmed")
-    line_count = fields.Integer(
-        string="Open items", compute="_compute_line_count"
-    )
+    line_count = fields.Integer(string="Open items", compute="_compute_line_count")
 
     def _compute_line_count(self):
         groups = self.env["account.move.line"]._read_group(
@@ -59,9 +57,9 @@ class DsoItemStatus(models.Model):
             if status.automatic and status.action_type not in AUTOMATIC_ACTION_TYPES:
                 raise ValidationError(
                     self.env._(
-                        "Status %(status)s has an automatic follow-up that is not an "
-                        "email: only emails can be sent automatically. Untick Automatic "
-                        "follow-up or choose an email action.",
+                        "Status %(status)s has an automatic follow-up that is not "
+                        "an email: only emails can be sent automatically. Untick "
+                        "Automatic follow-up or choose an email action.",
                         status=status.name,
                     )
                 )

@@ -29,9 +29,13 @@ class ResCompany(models.Model):
         string="Default collector",
         domain="[('share', '=', False)]",
     )
-    dso_default_late_penalty = fields.Boolean(string="Late-payment penalties by default")
+    dso_default_late_penalty = fields.Boolean(
+        string="Late-payment penalties by default"
+    )
     dso_default_recovery_cost = fields.Boolean(string="Recovery costs by default")
-    dso_default_interactive_email = fields.Boolean(string="Interactive emails by default")
+    dso_default_interactive_email = fields.Boolean(
+        string="Interactive emails by default"
+    )
     dso_minimum_amount = fields.Monetary(
         string="Minimum amount for collection",
         currency_field="currency_id",

@@ -22,7 +22,9 @@ class ResConfigSettings(models.TransientModel):
     dso_minimum_amount = fields.Monetary(
         related="company_id.dso_minimum_amount", readonly=False
     )
-    dso_ignore_below = fields.Monetary(related="company_id.dso_ignore_below", readonly=False)
+    dso_ignore_below = fields.Monetary(
+        related="company_id.dso_ignore_below", readonly=False
+    )
     dso_confirm_automatic = fields.Boolean(
         related="company_id.dso_confirm_automatic", readonly=False
     )

@@ -48,9 +48,7 @@ class ResPartner(models.Model):
         string="Open items",
         compute="_compute_dso_collection",
     )
-    dso_currency_id = fields.Many2one(
-        "res.currency", compute="_compute_dso_collection"
-    )
+    dso_currency_id = fields.Many2one("res.currency", compute="_compute_dso_collection")
     dso_balance = fields.Monetary(
         string="Open balance",
         compute="_compute_dso_collection",
@@ -92,17 +90,23 @@ class ResPartner(models.Model):
             leader = planner._find_leader(items)
             partner.dso_currency_id = company.currency_id
             partner.dso_leader_line_id = Line.browse(leader.id if leader else [])
-            partner.dso_next_action_id = next_actions.get(partner.commercial_partner_id.id)
+            partner.dso_next_action_id = next_actions.get(
+                partner.commercial_partner_id.id
+            )
             partner.dso_open_line_ids = Line.browse([item.id for item in items])
             partner.dso_balance = sum(item.residual for item in items)
             partner.dso_overdue_amount = sum(
-                item.residual for item in items if item.residual > 0 and item.due < today
+                item.residual
+                for item in items
+                if item.residual > 0 and item.due < today
             )
             partner.dso_to_collect = bool(items)
 
     def _search_dso_to_collect(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise NotImplementedError(self.env._("To collect only supports = True / False."))
+            raise NotImplementedError(
+                self.env._("To collect only supports = True / False.")
+            )
         query = SQL(
             """(
             SELECT p.commercial_partner_id
