@@ -1,5 +1,5 @@
 from odoo import Command, fields
-from odoo.tests import new_test_user
+from odoo.tests import HttpCase, new_test_user
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
@@ -181,3 +181,159 @@ class DsoCollectionCommon(AccountTestInvoicingCommon):
         )
         self.assertLessEqual(len(actions), 1, "at most one open scenario action")
         return actions
+
+    @classmethod
+    def _create_contact(cls, parent, name):
+        """A contact person of a customer company."""
+        return cls.env["res.partner"].create(
+            {"name": name, "parent_id": parent.id, "type": "invoice"}
+        )
+
+    def _specific_action(self, lines, date, name="Call about the items", **vals):
+        """A specific action (out of scenario) on the given items."""
+        return self.env["dso.collection.action"].create(
+            {
+                "name": name,
+                "is_specific": True,
+                "partner_id": lines.partner_id.commercial_partner_id.id,
+                "company_id": lines.company_id.id,
+                "action_type": "call",
+                "date": fields.Date.to_date(date),
+                "line_ids": [Command.set(lines.ids)],
+                **vals,
+            }
+        )
+
+    def _scenario_actions(self, partner=None, company=None):
+        """Every scenario action of a customer, open or not, oldest first."""
+        return self.env["dso.collection.action"].search(
+            [
+                ("partner_id", "=", (partner or self.customer).id),
+                ("company_id", "=", (company or self.company).id),
+                ("is_specific", "=", False),
+            ],
+            order="id",
+        )
+
+    def _cycles(self, partner=None, company=None):
+        """Every cycle of a customer, oldest first."""
+        return self.env["dso.collection.cycle"].search(
+            [
+                ("partner_id", "=", (partner or self.customer).id),
+                ("company_id", "=", (company or self.company).id),
+            ],
+            order="id",
+        )
+
+    def _customer_view(self, partner=None, company=None):
+        """The customer as the collection screens see it in a company, with the
+        non-stored collection figures (leader, balance ...) computed afresh."""
+        self.env.invalidate_all()
+        return (partner or self.customer).with_company(company or self.company)
+
+    def _agenda_snapshot(self, partners, company=None):
+        """Everything planning decides for these customers, to compare runs."""
+        company = company or self.company
+        self.env.invalidate_all()
+        actions = self.env["dso.collection.action"].search(
+            [("partner_id", "in", partners.ids), ("company_id", "=", company.id)],
+            order="id",
+        )
+        cycles = self.env["dso.collection.cycle"].search(
+            [("partner_id", "in", partners.ids), ("company_id", "=", company.id)],
+            order="id",
+        )
+        return {
+            "actions": [
+                (
+                    action.id,
+                    action.partner_id.id,
+                    action.step_id.id,
+                    action.cycle_id.id,
+                    action.date,
+                    action.state,
+                    tuple(sorted(action.line_ids.ids)),
+                )
+                for action in actions
+            ],
+            "cycles": [(cycle.id, cycle.leader_line_id.id) for cycle in cycles],
+        }
+
+    def _count_queries(self, func):
+        """Number of SQL queries `func` runs, cache cold and writes flushed."""
+        self.env.flush_all()
+        self.env.invalidate_all()
+        start = self.env.cr.sql_log_count
+        func()
+        self.env.flush_all()
+        return self.env.cr.sql_log_count - start
+
+
+class DsoCollectionMultiCompanyCommon(DsoCollectionCommon):
+    """A second company with its own scenario and collector, and a customer
+    shared by both companies.
+
+    The scenario of the second company:
+      1. phone call 3 days after the due date
+      2. letter 10 days after the previous action
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company_data_2 = cls.setup_other_company()
+        cls.company_2 = cls.company_data_2["company"]
+        cls.company_2.write(
+            {
+                "dso_minimum_amount": 0.0,
+                "dso_ignore_below": 0.0,
+                "dso_confirm_automatic": False,
+            }
+        )
+        cls.scenario_2 = cls.env["dso.collection.scenario"].create(
+            {
+                "name": "Company 2 scenario",
+                "company_id": cls.company_2.id,
+                "step_ids": [
+                    Command.create(
+                        {
+                            "sequence": 1,
+                            "name": "Call after due date",
+                            "action_type": "call",
+                            "trigger": "due",
+                            "delay": 3,
+                        }
+                    ),
+                    Command.create(
+                        {
+                            "sequence": 2,
+                            "name": "Reminder letter",
+                            "action_type": "letter",
+                            "trigger": "last_action",
+                            "delay": 10,
+                        }
+                    ),
+                ],
+            }
+        )
+        cls.step2_call, cls.step2_letter = cls.scenario_2._get_ordered_steps()
+        cls.collector_2 = new_test_user(
+            cls.env,
+            login="dso_collector_2",
+            name="Carl Collector",
+            groups="dso_collection.group_dso_collector",
+            company_id=cls.company_2.id,
+            company_ids=[Command.set(cls.company_2.ids)],
+        )
+        # A customer of both companies: its collection settings differ per company.
+        cls.shared_customer = cls._create_customer("Shared Customer SA")
+        cls.shared_customer.with_company(cls.company_2).write(
+            {
+                "dso_scenario_id": cls.scenario_2.id,
+                "dso_collector_id": cls.collector_2.id,
+            }
+        )
+
+
+class DsoCollectionHttpCommon(DsoCollectionCommon, HttpCase):
+    """The shared fixtures, served to a real browser."""
