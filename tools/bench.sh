@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Benchmark of the collection planner: builds a fresh database dso_bench_$SIZE
+# with a synthetic ledger (S: 1 000 customers / 10 000 open items, L: 10 000 /
+# 100 000), plans the agenda twice and prints one JSON line of measures.
+# Usage: SIZE=S|L tools/bench.sh   (or: make bench SIZE=L)
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+prepare
+
+SIZE="${SIZE:-S}"
+case "$SIZE" in
+    S | L) ;;
+    *) die "unknown SIZE=$SIZE: use SIZE=S (1 000 customers) or SIZE=L (10 000 customers)." ;;
+esac
+DB="dso_bench_$SIZE"
+CONF="$(mktemp -t dso_bench_XXXX.conf)"
+trap 'rm -f "$CONF"' EXIT
+WITHOUT_DEMO=all write_odoo_config "$DB" "$CONF"
+
+log "Creating a fresh database $DB with dso_collection installed (no demo data)"
+dropdb --if-exists "$DB" || die "could not drop the old benchmark database $DB"
+start=$SECONDS
+odoo_bin -c "$CONF" -d "$DB" -i dso_collection --without-demo=all \
+    --stop-after-init --log-level=warn ||
+    die "dso_collection did not install in $DB (see the log above)"
+log "Installed in $((SECONDS - start)) s"
+
+python "$REPO_ROOT/tools/bench.py" --config "$CONF" --database "$DB" --size "$SIZE" ||
+    die "the benchmark failed on $DB (see the log above)"
