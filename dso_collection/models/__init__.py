@@ -5,8 +5,13 @@ from . import (
     dso_collection_planner,
     dso_collection_scenario,
     dso_collection_step,
+    dso_hashtag,
     dso_item_status,
+    dso_reference_rate,
+    mail_activity,
+    mail_template,
     res_company,
     res_config_settings,
     res_partner,
+    sms_template,
 )

@@ -38,6 +38,97 @@ class AccountMoveLine(models.Model):
         string="Days overdue", compute="_compute_dso_days_overdue"
     )
 
+    dso_penalty_amount = fields.Monetary(
+        string="Late interest",
+        compute="_compute_dso_penalties",
+        currency_field="currency_id",
+        help="Simple late-payment interest as of today, in the item's currency: "
+        "residual x annual rate x days late / 365. None for items not yet due, "
+        "disputed items, credit notes, or customers without late penalties.",
+    )
+    dso_recovery_cost_amount = fields.Monetary(
+        string="Recovery cost",
+        compute="_compute_dso_penalties",
+        currency_field="currency_id",
+        help="Fixed recovery cost, once per late invoice (on its first late "
+        "instalment), for customers with recovery costs.",
+    )
+    dso_penalty_total = fields.Monetary(
+        string="Penalties",
+        compute="_compute_dso_penalties",
+        currency_field="currency_id",
+    )
+    dso_amount_with_penalties = fields.Monetary(
+        string="Due with penalties",
+        compute="_compute_dso_penalties",
+        currency_field="currency_id",
+    )
+
+    @api.depends(
+        "amount_residual_currency",
+        "date_maturity",
+        "dso_status_id.exclude_from_scenario",
+        "partner_id",
+    )
+    @api.depends_context("tz")
+    def _compute_dso_penalties(self):
+        today = fields.Date.context_today(self)
+        for line in self:
+            interest = cost = 0.0
+            if line._dso_is_late(today):
+                company = line.company_id
+                partner = line.partner_id.commercial_partner_id.with_company(company)
+                due = line.date_maturity or line.date
+                if partner.dso_late_penalty:
+                    interest = company._dso_late_interest(
+                        line.amount_residual_currency, line.currency_id, due, today
+                    )
+                if partner.dso_recovery_cost and line._dso_is_first_late_instalment(
+                    today
+                ):
+                    cost = company.currency_id._convert(
+                        company.dso_recovery_cost_amount,
+                        line.currency_id,
+                        company,
+                        today,
+                    )
+            line.dso_penalty_amount = interest
+            line.dso_recovery_cost_amount = cost
+            line.dso_penalty_total = interest + cost
+            line.dso_amount_with_penalties = (
+                (line.amount_residual_currency if line._dso_is_open() else 0.0)
+                + interest
+                + cost
+            )
+
+    def _dso_is_open(self):
+        self.ensure_one()
+        return (
+            self.account_type == "asset_receivable"
+            and self.parent_state == "posted"
+            and not self.reconciled
+        )
+
+    def _dso_is_late(self, today):
+        """Open debit item past its due date and not disputed."""
+        self.ensure_one()
+        due = self.date_maturity or self.date
+        return bool(
+            self._dso_is_open()
+            and self.amount_residual > 0
+            and due
+            and due < today
+            and not self.dso_status_id.exclude_from_scenario
+        )
+
+    def _dso_is_first_late_instalment(self, today):
+        """Recovery costs are due once per late invoice: on its late
+        instalment with the oldest due date."""
+        self.ensure_one()
+        late = self.move_id.line_ids.filtered(lambda line: line._dso_is_late(today))
+        first = min(late, key=lambda line: (line.date_maturity or line.date, line.id))
+        return first == self
+
     @api.model
     def _dso_excluded_sql(self, alias):
         """SQL expression: the item `alias` is excluded from the scenario,

@@ -284,6 +284,7 @@ class DsoCollectionPlanner(models.AbstractModel):
             "automatic": automatic,
             "to_confirm": needs_confirmation,
             "mail_template_id": step.mail_template_id.id,
+            "sms_template_id": step.sms_template_id.id,
             "line_ids": [fields.Command.set(decision.line_ids)],
         }
 
@@ -410,7 +411,8 @@ class DsoCollectionPlanner(models.AbstractModel):
             action_vals.append(
                 self._prepare_action_vals(partner, company, cycle, decision)
             )
-        Action.create(action_vals)
+        # Manual actions appear in the collector's activities and calendar.
+        Action.create(action_vals)._dso_schedule_activities()
         # Free the memory of this batch before the next one.
         self.env.invalidate_all()
 

@@ -52,8 +52,14 @@ class DsoCollectionStep(models.Model):
     mail_template_id = fields.Many2one(
         "mail.template",
         string="Template",
-        domain="[('model', '=', 'res.partner')]",
-        help="Message used for emails, letters and SMS of this step.",
+        domain="[('model', '=', 'dso.collection.action')]",
+        help="Message of the emails and letters of this step; #hashtags are "
+        "replaced by the customer's data.",
+    )
+    sms_template_id = fields.Many2one(
+        "sms.template",
+        string="SMS template",
+        domain="[('model', '=', 'dso.collection.action')]",
     )
     automatic = fields.Boolean(
         help="Sent by the daily cron on its date, inside the allowed days and hours "

@@ -35,7 +35,7 @@ class DsoItemStatus(models.Model):
     mail_template_id = fields.Many2one(
         "mail.template",
         string="Follow-up template",
-        domain="[('model', '=', 'res.partner')]",
+        domain="[('model', '=', 'dso.collection.action')]",
     )
     automatic = fields.Boolean(string="Automatic follow-up")
     to_confirm = fields.Boolean(string="Follow-up to be confirmed")

@@ -1,4 +1,7 @@
+import pytz
+
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 # Company field holding the default -> customer field it fills.
 DEFAULT_FIELDS = {
@@ -8,6 +11,17 @@ DEFAULT_FIELDS = {
     "dso_default_recovery_cost": "dso_recovery_cost",
     "dso_default_interactive_email": "dso_interactive_email",
 }
+
+# Company field allowing automatic actions, by weekday (Monday = 0).
+WEEKDAY_FIELDS = (
+    "dso_auto_monday",
+    "dso_auto_tuesday",
+    "dso_auto_wednesday",
+    "dso_auto_thursday",
+    "dso_auto_friday",
+    "dso_auto_saturday",
+    "dso_auto_sunday",
+)
 
 
 class ResCompany(models.Model):
@@ -54,6 +68,42 @@ class ResCompany(models.Model):
         "sent.",
     )
 
+    # Late-payment penalties and recovery costs
+    dso_penalty_rate_type = fields.Selection(
+        [("fixed", "Fixed annual rate"), ("reference", "Reference rate + margin")],
+        string="Late interest rate",
+        default="fixed",
+        required=True,
+    )
+    dso_penalty_fixed_rate = fields.Float(
+        string="Annual interest rate (%)", digits=(16, 4), default=10.0
+    )
+    dso_penalty_margin = fields.Float(
+        string="Margin (points)",
+        digits=(16, 4),
+        default=10.0,
+        help="Points added to the reference rate of each half-year.",
+    )
+    dso_recovery_cost_amount = fields.Monetary(
+        string="Recovery cost per late invoice",
+        currency_field="currency_id",
+        default=40.0,
+    )
+    # Automatic actions: when the cron may send
+    dso_auto_monday = fields.Boolean(string="Monday", default=True)
+    dso_auto_tuesday = fields.Boolean(string="Tuesday", default=True)
+    dso_auto_wednesday = fields.Boolean(string="Wednesday", default=True)
+    dso_auto_thursday = fields.Boolean(string="Thursday", default=True)
+    dso_auto_friday = fields.Boolean(string="Friday", default=True)
+    dso_auto_saturday = fields.Boolean(string="Saturday")
+    dso_auto_sunday = fields.Boolean(string="Sunday")
+    dso_auto_hour_from = fields.Float(
+        string="Send from", default=8.0, help="Hour, in the company's timezone."
+    )
+    dso_auto_hour_to = fields.Float(
+        string="Send until", default=18.0, help="Hour, in the company's timezone."
+    )
+
     @api.model_create_multi
     def create(self, vals_list):
         companies = super().create(vals_list)
@@ -86,3 +136,56 @@ class ResCompany(models.Model):
         scenario = self._default_dso_scenario()
         companies = self.sudo().search([("dso_default_scenario_id", "=", False)])
         companies.write({"dso_default_scenario_id": scenario.id})
+
+    @api.constrains("dso_auto_hour_from", "dso_auto_hour_to")
+    def _check_dso_auto_hours(self):
+        for company in self:
+            if not 0 <= company.dso_auto_hour_from < company.dso_auto_hour_to <= 24:
+                raise ValidationError(
+                    self.env._(
+                        "The sending hours of automatic collection emails of %(company)s "
+                        "are wrong: set a start hour before the end hour, both between "
+                        "0 and 24.",
+                        company=company.name,
+                    )
+                )
+
+    def _dso_timezone(self):
+        self.ensure_one()
+        return pytz.timezone(self.partner_id.tz or self.env.user.tz or "UTC")
+
+    def _dso_local_now(self, now=None):
+        """The company's local date and time (naive) for ``now`` (UTC)."""
+        now = now or fields.Datetime.now()
+        return (
+            pytz.utc.localize(now).astimezone(self._dso_timezone()).replace(tzinfo=None)
+        )
+
+    def _dso_can_send_now(self, now=None):
+        """Whether automatic actions may be sent now: allowed weekday and
+        hours, in the company's timezone."""
+        self.ensure_one()
+        local = self._dso_local_now(now)
+        if not self[WEEKDAY_FIELDS[local.weekday()]]:
+            return False
+        hour = local.hour + local.minute / 60.0
+        return self.dso_auto_hour_from <= hour < self.dso_auto_hour_to
+
+    def _dso_late_interest(self, amount, currency, date_due, date_to):
+        """Simple interest on ``amount`` from ``date_due`` to ``date_to``:
+        amount x annual rate x days / 365, with the fixed rate or with the
+        reference rate of each half-year plus the margin."""
+        self.ensure_one()
+        if amount <= 0 or date_to <= date_due:
+            return 0.0
+        if self.dso_penalty_rate_type == "fixed":
+            pieces = [((date_to - date_due).days, self.dso_penalty_fixed_rate)]
+        else:
+            pieces = [
+                ((end - start).days, rate + self.dso_penalty_margin)
+                for start, end, rate in self.env["dso.reference.rate"]._get_periods(
+                    self, date_due, date_to
+                )
+            ]
+        interest = sum(amount * rate / 100.0 * days / 365.0 for days, rate in pieces)
+        return currency.round(interest)

@@ -28,3 +28,42 @@ class ResConfigSettings(models.TransientModel):
     dso_confirm_automatic = fields.Boolean(
         related="company_id.dso_confirm_automatic", readonly=False
     )
+    dso_penalty_rate_type = fields.Selection(
+        related="company_id.dso_penalty_rate_type", readonly=False
+    )
+    dso_penalty_fixed_rate = fields.Float(
+        related="company_id.dso_penalty_fixed_rate", readonly=False
+    )
+    dso_penalty_margin = fields.Float(
+        related="company_id.dso_penalty_margin", readonly=False
+    )
+    dso_recovery_cost_amount = fields.Monetary(
+        related="company_id.dso_recovery_cost_amount", readonly=False
+    )
+    dso_auto_monday = fields.Boolean(
+        related="company_id.dso_auto_monday", readonly=False
+    )
+    dso_auto_tuesday = fields.Boolean(
+        related="company_id.dso_auto_tuesday", readonly=False
+    )
+    dso_auto_wednesday = fields.Boolean(
+        related="company_id.dso_auto_wednesday", readonly=False
+    )
+    dso_auto_thursday = fields.Boolean(
+        related="company_id.dso_auto_thursday", readonly=False
+    )
+    dso_auto_friday = fields.Boolean(
+        related="company_id.dso_auto_friday", readonly=False
+    )
+    dso_auto_saturday = fields.Boolean(
+        related="company_id.dso_auto_saturday", readonly=False
+    )
+    dso_auto_sunday = fields.Boolean(
+        related="company_id.dso_auto_sunday", readonly=False
+    )
+    dso_auto_hour_from = fields.Float(
+        related="company_id.dso_auto_hour_from", readonly=False
+    )
+    dso_auto_hour_to = fields.Float(
+        related="company_id.dso_auto_hour_to", readonly=False
+    )

@@ -1,4 +1,7 @@
+import phonenumbers
+
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 OPEN_STATES = ("todo", "to_confirm")
@@ -59,6 +62,18 @@ class ResPartner(models.Model):
         compute="_compute_dso_collection",
         currency_field="dso_currency_id",
     )
+    dso_penalty_amount = fields.Monetary(
+        string="Late interest",
+        compute="_compute_dso_penalties",
+        currency_field="dso_currency_id",
+        help="Late-payment interest of the overdue items as of today.",
+    )
+    dso_recovery_cost_amount = fields.Monetary(
+        string="Recovery costs",
+        compute="_compute_dso_penalties",
+        currency_field="dso_currency_id",
+        help="Recovery costs of the late invoices.",
+    )
     dso_to_collect = fields.Boolean(
         string="To collect",
         compute="_compute_dso_collection",
@@ -101,6 +116,23 @@ class ResPartner(models.Model):
                 if item.residual > 0 and item.due < today
             )
             partner.dso_to_collect = bool(items)
+
+    @api.depends_context("company", "tz")
+    def _compute_dso_penalties(self):
+        """Totals in the company currency of the items' penalties."""
+        company = self.env.company
+        today = fields.Date.context_today(self)
+        for partner in self:
+            interest = cost = 0.0
+            for line in partner.dso_open_line_ids:
+                interest += line.currency_id._convert(
+                    line.dso_penalty_amount, company.currency_id, company, today
+                )
+                cost += line.currency_id._convert(
+                    line.dso_recovery_cost_amount, company.currency_id, company, today
+                )
+            partner.dso_penalty_amount = interest
+            partner.dso_recovery_cost_amount = cost
 
     def _search_dso_to_collect(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
@@ -155,3 +187,82 @@ class ResPartner(models.Model):
             "search_default_filter_open": 1,
         }
         return action
+
+    def _dso_open_items_domain(self, company):
+        """Open receivable items of this customer in ``company``, above the
+        company's "ignore transactions below" amount."""
+        self.ensure_one()
+        domain = [
+            ("partner_id", "child_of", self.commercial_partner_id.id),
+            ("company_id", "=", company.id),
+            ("account_type", "=", "asset_receivable"),
+            ("parent_state", "=", "posted"),
+            ("reconciled", "=", False),
+            ("amount_residual", "!=", 0),
+        ]
+        if company.dso_ignore_below:
+            domain += [
+                "|",
+                ("amount_residual", ">=", company.dso_ignore_below),
+                ("amount_residual", "<=", -company.dso_ignore_below),
+            ]
+        return domain
+
+    def _dso_collection_contacts(self):
+        """Who receives collection emails: the invoicing contacts with an
+        email, else the customer itself, else its other contacts."""
+        self.ensure_one()
+        customer = self.commercial_partner_id
+        contacts = customer.child_ids.filtered(
+            lambda contact: contact.type == "invoice" and contact.email
+        )
+        if not contacts and customer.email:
+            contacts = customer
+        if not contacts:
+            contacts = customer.child_ids.filtered("email")
+        return contacts
+
+    def _dso_sms_number(self):
+        """The customer's mobile (else phone) in E.164, from the customer or
+        its contacts, read with the contact's (else the company's) country."""
+        self.ensure_one()
+        customer = self.commercial_partner_id
+        contacts = customer | customer.child_ids.sorted(
+            lambda contact: contact.type != "invoice"
+        )
+        tried = []
+        for field in ("mobile", "phone"):
+            for contact in contacts:
+                number = contact[field]
+                if not number:
+                    continue
+                tried.append(number)
+                country = (
+                    contact.country_id
+                    or customer.country_id
+                    or self.env.company.country_id
+                )
+                try:
+                    parsed = phonenumbers.parse(number, country.code or None)
+                except phonenumbers.NumberParseException:
+                    continue
+                if phonenumbers.is_valid_number(parsed):
+                    return phonenumbers.format_number(
+                        parsed, phonenumbers.PhoneNumberFormat.E164
+                    )
+        if tried:
+            raise UserError(
+                self.env._(
+                    "No valid mobile number for %(customer)s (%(numbers)s): correct the "
+                    "number or the country of the customer, then send the SMS again.",
+                    customer=customer.display_name,
+                    numbers=", ".join(tried),
+                )
+            )
+        raise UserError(
+            self.env._(
+                "%(customer)s has no mobile or phone number: add one to the customer, "
+                "then send the SMS again.",
+                customer=customer.display_name,
+            )
+        )

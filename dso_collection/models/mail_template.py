@@ -1,0 +1,22 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class MailTemplate(models.Model):
+    _inherit = "mail.template"
+
+    dso_hashtag_help = fields.Text(
+        string="Collection hashtags", compute="_compute_dso_hashtag_help"
+    )
+
+    def _compute_dso_hashtag_help(self):
+        self.dso_hashtag_help = self.env["dso.hashtag"]._get_help()
+
+    @api.constrains("subject", "body_html", "model_id")
+    def _check_dso_hashtags(self):
+        Hashtag = self.env["dso.hashtag"]
+        for template in self.filtered(lambda t: t.model == "dso.collection.action"):
+            unknown = Hashtag._find_unknown(template.subject or "")
+            unknown += Hashtag._find_unknown(template.body_html or "", is_html=True)
+            if unknown:
+                raise ValidationError(Hashtag._unknown_message(template.name, unknown))
