@@ -1,1 +1,1 @@
-from . import test_install, test_multi_company, test_planner, test_security, test_ui
+from . import test_channels, test_hashtags, test_install, test_multi_company, test_planner, test_security, test_ui

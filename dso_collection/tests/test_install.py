@@ -58,7 +58,11 @@ class TestInstall(TransactionCase):
                 self.assertTrue(status.active)
                 self.assertIs(status.exclude_from_scenario, excludes)
                 self.assertTrue(status.action_type)
-        self.assertEqual(len(statuses), 5)
+        self.assertEqual(len(statuses), 6)
+        # Litigation is set by the litigation step itself: no follow-up.
+        litigation = self.env.ref("dso_collection.dso_item_status_litigation")
+        self.assertTrue(litigation.exclude_from_scenario)
+        self.assertFalse(litigation.action_type)
         dispute = self.env.ref("dso_collection.dso_item_status_dispute")
         self.assertEqual(dispute.name, "Dispute")
         self.assertTrue(dispute.exclude_from_scenario)
