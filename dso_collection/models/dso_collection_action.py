@@ -2,7 +2,7 @@ import threading
 
 from markupsafe import Markup
 
-from odoo import api, fields, models, tools
+from odoo import Command, api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_amount, is_html_empty
 
@@ -401,66 +401,120 @@ class DsoCollectionAction(models.Model):
     def action_preview(self):
         """Render the template with its hashtags into the action, where the
         collector reads and edits it before sending."""
-        for action in self:
-            action._check_open()
-            action.write(action._dso_render_message())
+        self._check_open()
+        self.write({"subject": False, "body_html": False, "sms_body": False})
+        self._dso_prepare_content(store=True)
         return True
 
     def action_send(self):
-        """Carry the action out now through its channel, record the result and
-        plan the customer's next step: the path the cron uses too."""
+        """Carry the actions out now through their channel, record the result
+        and plan the customers' next step: the path the cron uses too."""
+        self._check_open()
         for action in self:
-            action._check_open()
             action._dso_check_content()
-            action._dso_prepare_content()
-            getattr(action, f"_dso_send_{action.action_type}")()
-            action._dso_set_done()
+        contents = self._dso_prepare_content()
+        self._dso_send_by_channel(contents)
+        self._dso_set_done()
         self._plan_customers()
         return True
 
+    def _dso_send_by_channel(self, contents):
+        """Emails go out in one batch; letters, SMS and litigation one by one
+        (they read their message on the action)."""
+        emails = self.filtered(
+            lambda action: action.action_type in AUTOMATIC_ACTION_TYPES
+        )
+        if emails:
+            emails._dso_send_email(contents)
+        for action in self - emails:
+            getattr(action, f"_dso_send_{action.action_type}")()
+
+    def _dso_render_templates(self):
+        """Subject, body and SMS text of the actions' templates, hashtags not
+        yet expanded: {action id: values}. One rendering per template."""
+        result = {action.id: {} for action in self}
+        for template in self.mail_template_id:
+            actions = self.filtered(
+                lambda a, t=template: a.mail_template_id == t and a.action_type != "sms"
+            )
+            subjects = template._render_field("subject", actions.ids, compute_lang=True)
+            bodies = template._render_field(
+                "body_html",
+                actions.ids,
+                compute_lang=True,
+                options={"post_process": True},
+            )
+            for action in actions:
+                result[action.id] = {
+                    "subject": subjects[action.id] or "",
+                    "body_html": bodies[action.id],
+                }
+        for template in self.sms_template_id:
+            actions = self.filtered(
+                lambda a, t=template: a.sms_template_id == t and a.action_type == "sms"
+            )
+            bodies = template._render_field("body", actions.ids, compute_lang=True)
+            for action in actions:
+                result[action.id] = {"sms_body": bodies[action.id] or ""}
+        return result
+
     def _dso_render_message(self):
-        """Values of subject / body_html / sms_body from the templates."""
+        """The action's message from its templates, hashtags expanded."""
         self.ensure_one()
         Hashtag = self.env["dso.hashtag"]
+        values = self._dso_render_templates()[self.id]
         if self.action_type == "sms":
-            body = ""
-            if self.sms_template_id:
-                body = self.sms_template_id._render_field(
-                    "body", self.ids, compute_lang=True
-                )[self.id]
-            return {"sms_body": Hashtag._render(self, body, "text")}
-        template = self.mail_template_id
-        if not template:
-            return {"subject": self.name, "body_html": self.body_html or False}
-        subject = template._render_field("subject", self.ids, compute_lang=True)[
-            self.id
-        ]
-        body = template._render_field(
-            "body_html", self.ids, compute_lang=True, options={"post_process": True}
-        )[self.id]
+            return {
+                "sms_body": Hashtag._render(self, values.get("sms_body", ""), "text")
+            }
         return {
-            "subject": Hashtag._render(self, subject or "", "text"),
-            "body_html": Hashtag._render(self, body, "html"),
+            "subject": Hashtag._render(
+                self, values.get("subject") or self.name, "text"
+            ),
+            "body_html": Hashtag._render(self, values.get("body_html") or "", "html"),
         }
 
-    def _dso_prepare_content(self):
-        """Fill the message from the template when the collector did not
-        preview it, and expand the hashtags the collector typed."""
-        self.ensure_one()
+    def _dso_prepare_content(self, store=False):
+        """Each action's message: from its template when the collector did
+        not write one, hashtags expanded (those the collector typed too).
+
+        Letters and SMS keep it on the action, which their channel reads; an
+        email keeps it in its mail only, unless ``store`` (the preview).
+
+        :return: {action id: {subject, body_html} or {sms_body}}
+        """
+        actions = self.filtered(lambda action: action.action_type != "call")
         Hashtag = self.env["dso.hashtag"]
-        if self.action_type == "sms":
-            if not self.sms_body:
-                self.write(self._dso_render_message())
-            self.sms_body = Hashtag._render(self, self.sms_body or "", "text")
-        elif self.action_type not in ("call",):
-            if is_html_empty(self.body_html):
-                self.write(self._dso_render_message())
-            self.write(
-                {
-                    "subject": Hashtag._render(self, self.subject or "", "text"),
-                    "body_html": Hashtag._render(self, self.body_html or "", "html"),
-                }
+        empty = actions.filtered(
+            lambda a: (
+                not a.sms_body if a.action_type == "sms" else is_html_empty(a.body_html)
             )
+        )
+        rendered = empty._dso_render_templates()
+        items = Hashtag._read_items(actions) if actions else {}
+        contents = {}
+        for action in actions:
+            values = rendered.get(action.id, {})
+            if action.action_type == "sms":
+                body = values.get("sms_body", action.sms_body) or ""
+                content = {
+                    "sms_body": Hashtag._render(action, body, "text", items[action.id])
+                }
+            else:
+                subject = values.get("subject", action.subject) or action.name
+                body = values.get("body_html", action.body_html) or ""
+                content = {
+                    "subject": Hashtag._render(
+                        action, subject, "text", items[action.id]
+                    ),
+                    "body_html": Hashtag._render(
+                        action, body, "html", items[action.id]
+                    ),
+                }
+            if store or action.action_type not in AUTOMATIC_ACTION_TYPES:
+                action.write(content)
+            contents[action.id] = content
+        return contents
 
     def _dso_check_content(self):
         """Refuse a message with unknown hashtags, or nothing to send."""
@@ -521,14 +575,26 @@ class DsoCollectionAction(models.Model):
     def _dso_items_for_log(self):
         return self.line_ids or self.env["dso.hashtag"]._selected_items(self)
 
-    def _dso_log_on_invoices(self, body):
-        """A note on each invoice concerned by the action."""
-        # Collectors may not write on invoices; a note is harmless and the
-        # invoices are those of the action, which the collector can read.
-        for move in self._dso_items_for_log().move_id.sudo():
-            move.message_post(
-                body=body, message_type="comment", subtype_xmlid="mail.mt_note"
-            )
+    def _dso_log_on_invoices(self, bodies):
+        """A note on each invoice concerned by the actions.
+
+        :param bodies: the note, or {action: note}
+        """
+        if not isinstance(bodies, dict):
+            bodies = dict.fromkeys(self, bodies)
+        by_move = {}
+        for action, body in bodies.items():
+            for move in action._dso_items_for_log().move_id:
+                by_move[move.id] = body
+        # One batch of notes, without notifications; as superuser because
+        # collectors may not write on invoices, and these are the invoices of
+        # the actions, which the collector reads.
+        moves = self.env["account.move"].browse(list(by_move)).sudo()
+        moves._message_log_batch(
+            bodies=by_move,
+            author_id=self.env.user.partner_id.id,
+            message_type="comment",
+        )
 
     def _dso_email_recipients(self):
         self.ensure_one()
@@ -537,44 +603,47 @@ class DsoCollectionAction(models.Model):
             return users.partner_id.filtered("email")
         return self.partner_id._dso_collection_contacts()
 
-    def _dso_send_email(self):
-        self.ensure_one()
-        recipients = self._dso_email_recipients()
-        if not recipients:
-            raise UserError(self._dso_no_recipient_message())
-        # The customer's chatter keeps the email; the mail queue sends it, so
-        # the email and the action's done state are committed together.
-        message = (
-            self.partner_id.sudo()
-            .with_context(mail_notify_force_send=False)
-            .message_post(
-                body=self.body_html,
-                subject=self.subject,
-                partner_ids=recipients.ids,
-                author_id=(self.user_id or self.env.user).partner_id.id,
-                email_from=(self.user_id or self.env.user).email_formatted
-                or self.company_id.email_formatted,
-                message_type="comment",
-                subtype_xmlid="mail.mt_comment",
-                mail_auto_delete=False,
+    def _dso_send_email(self, contents):
+        """Queue the actions' emails in one batch: each is a message on the
+        customer's chatter and a mail.mail the mail queue sends, created in
+        the transaction that marks the action done."""
+        vals_list = []
+        subtype_id = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment")
+        for action in self:
+            recipients = action._dso_email_recipients()
+            if not recipients:
+                raise UserError(action._dso_no_recipient_message())
+            author = action.user_id or self.env.user
+            content = contents[action.id]
+            vals_list.append(
+                {
+                    "model": "res.partner",
+                    "res_id": action.partner_id.id,
+                    "message_type": "comment",
+                    "subtype_id": subtype_id,
+                    "subject": content["subject"],
+                    "body": content["body_html"],
+                    "body_html": content["body_html"],
+                    "author_id": author.partner_id.id,
+                    "email_from": author.email_formatted
+                    or action.company_id.email_formatted,
+                    "recipient_ids": [Command.set(recipients.ids)],
+                    "auto_delete": False,
+                    "state": "outgoing",
+                }
             )
-        )
-        mail = (
-            self.env["mail.mail"]
-            .sudo()
-            .search([("mail_message_id", "=", message.id)], limit=1)
-        )
-        self.write({"message_id": message.id, "mail_id": mail.id})
-        self._dso_log_on_invoices(
-            self.env._(
+        # Collectors may not create mails for other users' documents; the
+        # mails are the actions' own messages to their customers.
+        mails = self.env["mail.mail"].sudo().create(vals_list)
+        notes = {}
+        for action, mail in zip(self, mails, strict=True):
+            action.write({"mail_id": mail.id, "message_id": mail.mail_message_id.id})
+            notes[action] = self.env._(
                 "Collection email “%(subject)s” sent to %(recipients)s.",
-                subject=self.subject,
-                recipients=", ".join(recipients.mapped("email")),
+                subject=mail.subject,
+                recipients=", ".join(mail.recipient_ids.mapped("email")),
             )
-        )
-
-    _dso_send_interactive_email = _dso_send_email
-    _dso_send_internal_email = _dso_send_email
+        self._dso_log_on_invoices(notes)
 
     def _dso_no_recipient_message(self):
         if self.action_type == "internal_email":
@@ -678,24 +747,35 @@ class DsoCollectionAction(models.Model):
     @api.model
     def _dso_lock_automatic_batch(self, company, today, limit):
         """Due automatic actions of ``company``, locked for this transaction;
-        rows another worker holds are skipped, so no email goes twice."""
+        rows another worker holds are skipped, so no email goes twice. A
+        customer gets at most one automatic email a day: when the next step
+        is already due too (a late customer catching up), it waits for the
+        next day."""
         self.flush_model()
         self.env.cr.execute(
             SQL(
                 """
-                SELECT id
-                  FROM dso_collection_action
-                 WHERE company_id = %(company)s
-                   AND automatic
-                   AND state = 'todo'
-                   AND date <= %(today)s
-                   AND action_type IN %(types)s
-                   AND mail_id IS NULL
-                   AND message_id IS NULL
-                   AND send_error IS NULL
-                 ORDER BY date, id
+                SELECT a.id
+                  FROM dso_collection_action a
+                 WHERE a.company_id = %(company)s
+                   AND a.automatic
+                   AND a.state = 'todo'
+                   AND a.date <= %(today)s
+                   AND a.action_type IN %(types)s
+                   AND a.mail_id IS NULL
+                   AND a.message_id IS NULL
+                   AND a.send_error IS NULL
+                   AND NOT EXISTS (
+                        SELECT 1
+                          FROM dso_collection_action sent
+                         WHERE sent.partner_id = a.partner_id
+                           AND sent.company_id = a.company_id
+                           AND sent.automatic
+                           AND sent.mail_id IS NOT NULL
+                           AND sent.date_done = %(today)s)
+                 ORDER BY a.date, a.id
                  LIMIT %(limit)s
-                   FOR UPDATE SKIP LOCKED
+                   FOR UPDATE OF a SKIP LOCKED
                 """,
                 company=company.id,
                 today=today,
@@ -706,24 +786,26 @@ class DsoCollectionAction(models.Model):
         return self.browse([row[0] for row in self.env.cr.fetchall()])
 
     def _dso_send_automatic(self):
-        """Send these automatic actions one by one; a customer without email
-        gets an activity for its collector, an error is recorded on the action."""
-        sent = self.browse()
+        """Send these automatic actions in one batch. A customer without email
+        gets an activity for its collector; an action whose message cannot
+        be prepared records why and goes to its collector too."""
+        ready = self.browse()
         for action in self:
             if not action._dso_email_recipients():
                 action._dso_fall_back_to_collector(action._dso_no_recipient_message())
                 continue
             try:
-                with self.env.cr.savepoint():
-                    action._dso_check_content()
-                    action._dso_prepare_content()
-                    getattr(action, f"_dso_send_{action.action_type}")()
-                    action._dso_set_done()
-                sent |= action
-            except (UserError, ValidationError) as error:
+                action._dso_check_content()
+            except UserError as error:
                 action._dso_fall_back_to_collector(str(error))
-        sent._plan_customers()
-        return sent
+                continue
+            ready |= action
+        if ready:
+            contents = ready._dso_prepare_content()
+            ready._dso_send_by_channel(contents)
+            ready._dso_set_done()
+            ready._plan_customers()
+        return ready
 
     def _dso_fall_back_to_collector(self, reason):
         """The cron could not send: the collector gets the action by hand."""
@@ -746,11 +828,11 @@ class DsoCollectionAction(models.Model):
                 if not batch:
                     break
                 batch.with_company(company)._dso_send_automatic()
-                # Commit each batch: the emails and their actions' done state
-                # are saved together and the row locks released. Never inside
-                # tests, whose transaction is rolled back at the end.
-                if self.env.context.get("ir_cron_progress_id"):
-                    self.env.cr.commit()
+                # Commit each batch as the scheduled action: the emails and
+                # their actions' done state are saved together and the row
+                # locks released.
+                if self._dso_can_commit():
+                    self.env.cr.commit()  # pylint: disable=invalid-commit
         return True
 
     # Activities ----------------------------------------------------------
@@ -776,9 +858,11 @@ class DsoCollectionAction(models.Model):
             if number
         ]
         for item in self.line_ids:
+            amount = format_amount(
+                self.env, item.amount_residual, item.company_currency_id
+            )
             lines.append(
-                f"{item.move_name} — {item.date_maturity or item.date} — "
-                f"{format_amount(self.env, item.amount_residual, item.company_currency_id)}"
+                f"{item.move_name} — {item.date_maturity or item.date} — {amount}"
             )
         return Markup("<br/>").join(lines)
 

@@ -3,7 +3,7 @@
 A hashtag is a ``#name`` placeholder in an email, SMS or letter template of a
 collection action, replaced by live data when the action is prepared. Each
 hashtag ``name`` is listed by ``_get_hashtags()`` and computed by a method
-``_hashtag_<name>(action, fmt)`` returning text (``fmt == "text"``: SMS) or
+``_hashtag_<name>(action, fmt, items)`` returning text (``fmt == "text"``: SMS) or
 safe HTML (``fmt == "html"``: emails and letters). Another addon adds a
 hashtag by extending both.
 """
@@ -26,28 +26,27 @@ class DsoHashtag(models.AbstractModel):
     @api.model
     def _get_hashtags(self):
         """The documented hashtags: name -> what it becomes."""
-        _ = self.env._
         return {
-            "customer_name": _("Name of the customer"),
-            "collector_name": _("Name of the customer's collector"),
-            "collector_signature": _("Email signature of the collector"),
-            "company_logo": _("Logo of the company"),
-            "amount_due": _("Total of the open items"),
-            "amount_overdue": _("Total of the items past their due date"),
-            "oldest_due_date": _("Oldest due date of the overdue items"),
-            "days_overdue": _("Days since the oldest overdue due date"),
-            "items_list": _("Table of all open items"),
-            "items_list_overdue": _("Table of the overdue items"),
-            "items_list_selected": _("Table of the items of the action"),
-            "items_amount_selected": _("Total of the items of the action"),
-            "items_amount_selected_late_penalties": _(
+            "customer_name": self.env._("Name of the customer"),
+            "collector_name": self.env._("Name of the customer's collector"),
+            "collector_signature": self.env._("Email signature of the collector"),
+            "company_logo": self.env._("Logo of the company"),
+            "amount_due": self.env._("Total of the open items"),
+            "amount_overdue": self.env._("Total of the items past their due date"),
+            "oldest_due_date": self.env._("Oldest due date of the overdue items"),
+            "days_overdue": self.env._("Days since the oldest overdue due date"),
+            "items_list": self.env._("Table of all open items"),
+            "items_list_overdue": self.env._("Table of the overdue items"),
+            "items_list_selected": self.env._("Table of the items of the action"),
+            "items_amount_selected": self.env._("Total of the items of the action"),
+            "items_amount_selected_late_penalties": self.env._(
                 "Late-payment interest and recovery costs of the items of the action"
             ),
-            "items_amount_selected_include_late_penalties": _(
+            "items_amount_selected_include_late_penalties": self.env._(
                 "Total of the items of the action, interest and recovery costs included"
             ),
-            "late_penalties": _("Late-payment interest of all overdue items"),
-            "recovery_cost": _("Recovery costs of all late invoices"),
+            "late_penalties": self.env._("Late-payment interest of all overdue items"),
+            "recovery_cost": self.env._("Recovery costs of all late invoices"),
         }
 
     @api.model
@@ -96,16 +95,42 @@ class DsoHashtag(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
-    def _render(self, action, content, fmt="html"):
+    def _read_items(self, actions):
+        """The open items of the actions' customers, read for all actions at
+        once (oldest due first): {action id: account.move.line}."""
+        planner = self.env["dso.collection.planner"]
+        ids_by_action, all_ids = {}, []
+        for company in actions.company_id:
+            company_actions = actions.filtered(lambda a, c=company: a.company_id == c)
+            items = planner._read_open_items(company, company_actions.partner_id.ids)
+            for action in company_actions:
+                ordered = sorted(
+                    items.get(action.partner_id.id, []),
+                    key=lambda item: (item.due, item.date, item.id),
+                )
+                ids_by_action[action.id] = [item.id for item in ordered]
+                all_ids += ids_by_action[action.id]
+        Line = self.env["account.move.line"]
+        return {
+            action_id: Line.browse(ids).with_prefetch(all_ids)
+            for action_id, ids in ids_by_action.items()
+        }
+
+    @api.model
+    def _render(self, action, content, fmt="html", items=None):
         """Replace the hashtags of ``content`` with the data of ``action``.
 
         :param fmt: "html" (content is HTML: values are escaped or safe
             markup) or "text" (SMS: plain text)
+        :param items: the customer's open items, when already read by
+            ``_read_items`` for many actions
         """
         if not content:
             return content
         known = self._get_hashtags()
         action = action.with_context(lang=action.partner_id.lang or self.env.lang)
+        if items is None:
+            items = self._read_items(action)[action.id]
         cache = {}
 
         def replace(match):
@@ -113,7 +138,7 @@ class DsoHashtag(models.AbstractModel):
             if name not in known:
                 return match.group(0)
             if name not in cache:
-                value = getattr(self, f"_hashtag_{name}")(action, fmt)
+                value = getattr(self, f"_hashtag_{name}")(action, fmt, items)
                 cache[name] = escape(value) if fmt == "html" else str(value)
             return cache[name]
 
@@ -124,22 +149,9 @@ class DsoHashtag(models.AbstractModel):
     # Data shared by the hashtags -------------------------------------------
 
     @api.model
-    def _open_items(self, action):
-        """The customer's open items in the action's company, oldest due first."""
-        return (
-            self.env["account.move.line"]
-            .sudo()
-            .search(
-                action.partner_id._dso_open_items_domain(action.company_id),
-                order="date_maturity, date, id",
-            )
-            .sudo(False)
-        )
-
-    @api.model
-    def _overdue_items(self, action):
+    def _overdue_items(self, items):
         today = fields.Date.context_today(self)
-        return self._open_items(action).filtered(
+        return items.filtered(
             lambda line: (
                 line.amount_residual > 0 and (line.date_maturity or line.date) < today
             )
@@ -181,15 +193,16 @@ class DsoHashtag(models.AbstractModel):
         lang = self._lang(action)
         if fmt == "text":
             return "; ".join(
-                "%s %s %s"
-                % (
-                    line.move_name,
-                    self._format_amount(
-                        action, line.amount_residual_currency, line.currency_id
-                    ),
-                    format_date(
-                        self.env, line.date_maturity or line.date, lang_code=lang
-                    ),
+                " ".join(
+                    (
+                        line.move_name,
+                        self._format_amount(
+                            action, line.amount_residual_currency, line.currency_id
+                        ),
+                        format_date(
+                            self.env, line.date_maturity or line.date, lang_code=lang
+                        ),
+                    )
                 )
                 for line in lines
             )
@@ -214,19 +227,19 @@ class DsoHashtag(models.AbstractModel):
 
     # The hashtags ------------------------------------------------------------
 
-    def _hashtag_customer_name(self, action, fmt):
+    def _hashtag_customer_name(self, action, fmt, items):
         return action.partner_id.name or ""
 
-    def _hashtag_collector_name(self, action, fmt):
+    def _hashtag_collector_name(self, action, fmt, items):
         return (action.user_id or action.partner_id.dso_collector_id).name or ""
 
-    def _hashtag_collector_signature(self, action, fmt):
+    def _hashtag_collector_signature(self, action, fmt, items):
         signature = (action.user_id or self.env.user).signature
         if fmt == "text":
             return lxml_html.fromstring(f"<div>{signature or ''}</div>").text_content()
         return signature or Markup()
 
-    def _hashtag_company_logo(self, action, fmt):
+    def _hashtag_company_logo(self, action, fmt, items):
         company = action.company_id
         if fmt == "text" or not company.logo:
             return "" if fmt == "text" else Markup()
@@ -238,63 +251,59 @@ class DsoHashtag(models.AbstractModel):
             company.name,
         )
 
-    def _hashtag_amount_due(self, action, fmt):
+    def _hashtag_amount_due(self, action, fmt, items):
+        return self._amount(action, items, "amount_residual_currency")
+
+    def _hashtag_amount_overdue(self, action, fmt, items):
         return self._amount(
-            action, self._open_items(action), "amount_residual_currency"
+            action, self._overdue_items(items), "amount_residual_currency"
         )
 
-    def _hashtag_amount_overdue(self, action, fmt):
-        return self._amount(
-            action, self._overdue_items(action), "amount_residual_currency"
-        )
-
-    def _hashtag_oldest_due_date(self, action, fmt):
-        overdue = self._overdue_items(action)
+    def _hashtag_oldest_due_date(self, action, fmt, items):
+        overdue = self._overdue_items(items)
         if not overdue:
             return ""
         oldest = min(line.date_maturity or line.date for line in overdue)
         return format_date(self.env, oldest, lang_code=self._lang(action))
 
-    def _hashtag_days_overdue(self, action, fmt):
-        overdue = self._overdue_items(action)
+    def _hashtag_days_overdue(self, action, fmt, items):
+        overdue = self._overdue_items(items)
         return str(max(overdue.mapped("dso_days_overdue"), default=0))
 
-    def _hashtag_items_list(self, action, fmt):
-        return self._items_table(action, self._open_items(action), fmt)
+    def _hashtag_items_list(self, action, fmt, items):
+        return self._items_table(action, items, fmt)
 
-    def _hashtag_items_list_overdue(self, action, fmt):
-        return self._items_table(action, self._overdue_items(action), fmt)
+    def _hashtag_items_list_overdue(self, action, fmt, items):
+        return self._items_table(action, self._overdue_items(items), fmt)
 
-    def _hashtag_items_list_selected(self, action, fmt):
-        return self._items_table(action, self._selected_items(action), fmt)
+    def _hashtag_items_list_selected(self, action, fmt, items):
+        return self._items_table(action, self._selected_items(action, items), fmt)
 
-    def _hashtag_items_amount_selected(self, action, fmt):
+    def _hashtag_items_amount_selected(self, action, fmt, items):
         return self._amount(
-            action, self._selected_items(action), "amount_residual_currency"
+            action, self._selected_items(action, items), "amount_residual_currency"
         )
 
-    def _hashtag_items_amount_selected_late_penalties(self, action, fmt):
-        return self._amount(action, self._selected_items(action), "dso_penalty_total")
-
-    def _hashtag_items_amount_selected_include_late_penalties(self, action, fmt):
+    def _hashtag_items_amount_selected_late_penalties(self, action, fmt, items):
         return self._amount(
-            action, self._selected_items(action), "dso_amount_with_penalties"
+            action, self._selected_items(action, items), "dso_penalty_total"
         )
 
-    def _hashtag_late_penalties(self, action, fmt):
-        return self._amount(action, self._open_items(action), "dso_penalty_amount")
-
-    def _hashtag_recovery_cost(self, action, fmt):
+    def _hashtag_items_amount_selected_include_late_penalties(self, action, fmt, items):
         return self._amount(
-            action, self._open_items(action), "dso_recovery_cost_amount"
+            action, self._selected_items(action, items), "dso_amount_with_penalties"
         )
+
+    def _hashtag_late_penalties(self, action, fmt, items):
+        return self._amount(action, items, "dso_penalty_amount")
+
+    def _hashtag_recovery_cost(self, action, fmt, items):
+        return self._amount(action, items, "dso_recovery_cost_amount")
 
     @api.model
-    def _selected_items(self, action):
+    def _selected_items(self, action, items):
         """The action's items still open (all open items if it lists none)."""
         selected = action.line_ids.filtered(lambda line: not line.reconciled).sorted(
             lambda line: (line.date_maturity or line.date, line.id)
         )
-        return selected or self._open_items(action).filtered(
-            lambda line: not line.dso_excluded
-        )
+        return selected or items.filtered(lambda line: not line.dso_excluded)

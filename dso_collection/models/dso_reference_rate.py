@@ -48,8 +48,8 @@ class DsoReferenceRate(models.Model):
             if (rate.date_from.month, rate.date_from.day) not in ((1, 1), (7, 1)):
                 raise ValidationError(
                     self.env._(
-                        "The reference rate valid from %(date)s must start a half-year: "
-                        "set its date to 1 January or 1 July.",
+                        "The reference rate valid from %(date)s must start a "
+                        "half-year: set its date to 1 January or 1 July.",
                         date=fields.Date.to_string(rate.date_from),
                     )
                 )

@@ -143,9 +143,9 @@ class ResCompany(models.Model):
             if not 0 <= company.dso_auto_hour_from < company.dso_auto_hour_to <= 24:
                 raise ValidationError(
                     self.env._(
-                        "The sending hours of automatic collection emails of %(company)s "
-                        "are wrong: set a start hour before the end hour, both between "
-                        "0 and 24.",
+                        "The sending hours of automatic collection emails of "
+                        "%(company)s are wrong: set a start hour before the end "
+                        "hour, both between 0 and 24.",
                         company=company.name,
                     )
                 )

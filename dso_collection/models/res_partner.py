@@ -188,26 +188,6 @@ class ResPartner(models.Model):
         }
         return action
 
-    def _dso_open_items_domain(self, company):
-        """Open receivable items of this customer in ``company``, above the
-        company's "ignore transactions below" amount."""
-        self.ensure_one()
-        domain = [
-            ("partner_id", "child_of", self.commercial_partner_id.id),
-            ("company_id", "=", company.id),
-            ("account_type", "=", "asset_receivable"),
-            ("parent_state", "=", "posted"),
-            ("reconciled", "=", False),
-            ("amount_residual", "!=", 0),
-        ]
-        if company.dso_ignore_below:
-            domain += [
-                "|",
-                ("amount_residual", ">=", company.dso_ignore_below),
-                ("amount_residual", "<=", -company.dso_ignore_below),
-            ]
-        return domain
-
     def _dso_collection_contacts(self):
         """Who receives collection emails: the invoicing contacts with an
         email, else the customer itself, else its other contacts."""
@@ -253,8 +233,9 @@ class ResPartner(models.Model):
         if tried:
             raise UserError(
                 self.env._(
-                    "No valid mobile number for %(customer)s (%(numbers)s): correct the "
-                    "number or the country of the customer, then send the SMS again.",
+                    "No valid mobile number for %(customer)s (%(numbers)s): correct "
+                    "the number or the country of the customer, then send the SMS "
+                    "again.",
                     customer=customer.display_name,
                     numbers=", ".join(tried),
                 )

@@ -52,7 +52,8 @@ class TestChannels(DsoCollectionCommon):
 
     def test_email_queued_and_logged(self):
         action = self._action(
-            "email", mail_template_id=self._template("mail_template_dso_first_reminder").id
+            "email",
+            mail_template_id=self._template("mail_template_dso_first_reminder").id,
         )
         action.action_send()
         self.assertEqual(action.state, "done")
@@ -83,14 +84,16 @@ class TestChannels(DsoCollectionCommon):
             }
         )
         action = self._action(
-            "email", mail_template_id=self._template("mail_template_dso_first_reminder").id
+            "email",
+            mail_template_id=self._template("mail_template_dso_first_reminder").id,
         )
         action.action_send()
         self.assertEqual(action.mail_id.recipient_ids, contact)
 
     def test_preview_edit_send(self):
         action = self._action(
-            "email", mail_template_id=self._template("mail_template_dso_first_reminder").id
+            "email",
+            mail_template_id=self._template("mail_template_dso_first_reminder").id,
         )
         action.action_preview()
         self.assertEqual(action.state, "todo")
@@ -109,18 +112,22 @@ class TestChannels(DsoCollectionCommon):
         self.assertIn("Please call me: 50 days late.", action.mail_id.body_html)
         # The template itself is unchanged.
         self.assertNotIn(
-            "Please call me", self._template("mail_template_dso_first_reminder").body_html
+            "Please call me",
+            self._template("mail_template_dso_first_reminder").body_html,
         )
 
     def test_email_without_address_refused(self):
         self.customer.email = False
         action = self._action(
-            "email", mail_template_id=self._template("mail_template_dso_first_reminder").id
+            "email",
+            mail_template_id=self._template("mail_template_dso_first_reminder").id,
         )
         with self.assertRaisesRegex(UserError, "has no email address"):
             action.action_send()
         self.assertEqual(action.state, "todo")
-        self.assertFalse(self.env["mail.mail"].search([("subject", "ilike", "overdue")]))
+        self.assertFalse(
+            self.env["mail.mail"].search([("subject", "ilike", "overdue")])
+        )
 
     def test_internal_email_to_salesperson(self):
         salesperson = self.env["res.users"].create(
@@ -128,7 +135,8 @@ class TestChannels(DsoCollectionCommon):
         )
         self.customer.user_id = salesperson
         action = self._action(
-            "internal_email", mail_template_id=self._template("mail_template_dso_internal").id
+            "internal_email",
+            mail_template_id=self._template("mail_template_dso_internal").id,
         )
         action.action_send()
         self.assertEqual(action.mail_id.recipient_ids, salesperson.partner_id)
@@ -195,7 +203,9 @@ class TestChannels(DsoCollectionCommon):
         with self.assertRaisesRegex(UserError, "No valid mobile number for Acme Corp"):
             action.action_send()
         self.assertEqual(action.state, "todo")
-        self.assertFalse(self.env["sms.sms"].search([("partner_id", "=", self.customer.id)]))
+        self.assertFalse(
+            self.env["sms.sms"].search([("partner_id", "=", self.customer.id)])
+        )
 
     def test_sms_missing_number(self):
         self.customer.write({"mobile": False, "phone": False})
@@ -216,7 +226,9 @@ class TestChannels(DsoCollectionCommon):
         activity = call.activity_ids
         self.assertEqual(len(activity), 1)
         self.assertEqual(activity.user_id, self.collector)
-        self.assertEqual(activity.activity_type_id, self.env.ref("mail.mail_activity_data_call"))
+        self.assertEqual(
+            activity.activity_type_id, self.env.ref("mail.mail_activity_data_call")
+        )
         self.assertEqual(activity.date_deadline, call.date)
         self.assertIn("0470 12 34 56", activity.note)
         self.assertIn(self.line.move_name, activity.note)
@@ -235,13 +247,16 @@ class TestChannels(DsoCollectionCommon):
     def test_letter_is_an_activity_automatic_email_is_not(self):
         letter = self._action("letter")
         self.assertEqual(
-            letter.activity_ids.activity_type_id, self.env.ref("mail.mail_activity_data_todo")
+            letter.activity_ids.activity_type_id,
+            self.env.ref("mail.mail_activity_data_todo"),
         )
         email = self._action("email", automatic=True)
         self.assertFalse(email.activity_ids)
 
     def test_activity_follows_collector(self):
-        other = self.env["res.users"].create({"name": "Other", "login": "other_collector"})
+        other = self.env["res.users"].create(
+            {"name": "Other", "login": "other_collector"}
+        )
         action = self._action("call")
         action.user_id = other
         self.assertEqual(action.activity_ids.user_id, other)
@@ -257,7 +272,8 @@ class TestChannels(DsoCollectionCommon):
         self._plan("2026-03-01")
         self.assertTrue(self._open_action())
         action = self._action(
-            "litigation", mail_template_id=self._template("mail_template_dso_litigation").id
+            "litigation",
+            mail_template_id=self._template("mail_template_dso_litigation").id,
         )
         action.with_context(force_report_rendering=True).action_send()
         self.assertEqual(action.state, "done")

@@ -58,7 +58,9 @@ class TestHashtags(DsoCollectionCommon):
         )
 
     def _html(self, content, action=None):
-        return str(self.env["dso.hashtag"]._render(action or self.action, Markup(content)))
+        return str(
+            self.env["dso.hashtag"]._render(action or self.action, Markup(content))
+        )
 
     def _text(self, content, action=None):
         return self.env["dso.hashtag"]._render(action or self.action, content, "text")
@@ -174,7 +176,9 @@ class TestHashtags(DsoCollectionCommon):
         Hashtag = self.env["dso.hashtag"]
         self.assertEqual(self._text("#amount_dew"), "#amount_dew")
         self.assertEqual(
-            Hashtag._find_unknown("<p>#amount_dew and #customer_name</p>", is_html=True),
+            Hashtag._find_unknown(
+                "<p>#amount_dew and #customer_name</p>", is_html=True
+            ),
             ["amount_dew"],
         )
         # Colours and anchors in attributes are not hashtags.
