@@ -68,7 +68,8 @@ class AccountMoveLine(models.Model):
         "amount_residual_currency",
         "date_maturity",
         "dso_status_id.exclude_from_scenario",
-        "partner_id",
+        "partner_id.commercial_partner_id.dso_late_penalty",
+        "partner_id.commercial_partner_id.dso_recovery_cost",
     )
     @api.depends_context("tz")
     def _compute_dso_penalties(self):

@@ -789,8 +789,11 @@ class DsoCollectionAction(models.Model):
         """Send these automatic actions in one batch. A customer without email
         gets an activity for its collector; an action whose message cannot
         be prepared records why and goes to its collector too."""
+        # Replan first: an action the daily planning has not caught up with
+        # yet (a reminder before the due date once past it) is not sent.
+        self._plan_customers()
         ready = self.browse()
-        for action in self:
+        for action in self.exists().filtered(lambda a: a.state == "todo"):
             if not action._dso_email_recipients():
                 action._dso_fall_back_to_collector(action._dso_no_recipient_message())
                 continue
@@ -827,7 +830,11 @@ class DsoCollectionAction(models.Model):
                 batch = self._dso_lock_automatic_batch(company, today, limit=100)
                 if not batch:
                     break
-                batch.with_company(company)._dso_send_automatic()
+                # In the company's timezone: the actions are done, and the
+                # next steps planned, on the company's day.
+                batch.with_company(company).with_context(
+                    tz=company._dso_timezone().zone
+                )._dso_send_automatic()
                 # Commit each batch as the scheduled action: the emails and
                 # their actions' done state are saved together and the row
                 # locks released.

@@ -69,7 +69,7 @@ class ResPartner(models.Model):
         help="Late-payment interest of the overdue items as of today.",
     )
     dso_recovery_cost_amount = fields.Monetary(
-        string="Recovery costs",
+        string="Recovery costs due",
         compute="_compute_dso_penalties",
         currency_field="dso_currency_id",
         help="Recovery costs of the late invoices.",

@@ -1,4 +1,6 @@
-from odoo import Command, fields
+from freezegun import freeze_time
+
+from odoo import SUPERUSER_ID, Command, fields
 from odoo.tests import HttpCase, new_test_user
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
@@ -267,6 +269,70 @@ class DsoCollectionCommon(AccountTestInvoicingCommon):
         func()
         self.env.flush_all()
         return self.env.cr.sql_log_count - start
+
+    # Helpers of the penalties and automatic-sending tests -----------------
+
+    @classmethod
+    def _invoice_with(
+        cls,
+        partner,
+        amount,
+        invoice_date,
+        due_date=None,
+        payment_term=None,
+        currency=None,
+        company=None,
+    ):
+        """A posted customer invoice without taxes, with either one due date
+        or a payment term (several instalments), in ``currency`` if given."""
+        company = company or cls.company
+        vals = {
+            "move_type": "out_invoice",
+            "partner_id": partner.id,
+            "invoice_date": fields.Date.to_date(invoice_date),
+            "invoice_line_ids": [
+                Command.create(
+                    {
+                        "name": "Consulting",
+                        "quantity": 1,
+                        "price_unit": amount,
+                        "tax_ids": [Command.clear()],
+                    }
+                )
+            ],
+        }
+        if payment_term:
+            vals["invoice_payment_term_id"] = payment_term.id
+        else:
+            vals["invoice_payment_term_id"] = False
+            vals["invoice_date_due"] = fields.Date.to_date(due_date or invoice_date)
+        if currency:
+            vals["currency_id"] = currency.id
+        move = cls.env["account.move"].with_company(company).create(vals)
+        move.action_post()
+        return move
+
+    def _run_automatic_cron(self, when):
+        """Run the hourly sending of automatic actions at ``when`` (UTC), as
+        the scheduled action does: as the superuser."""
+        with freeze_time(when):
+            self.env["dso.collection.action"].with_user(
+                SUPERUSER_ID
+            )._cron_send_automatic()
+        self.env.invalidate_all()
+
+    def _customer_mails(self, partner=None):
+        """Emails queued on the customer's chatter (collection emails)."""
+        return (
+            self.env["mail.mail"]
+            .sudo()
+            .search(
+                [
+                    ("model", "=", "res.partner"),
+                    ("res_id", "=", (partner or self.customer).id),
+                ]
+            )
+        )
 
 
 class DsoCollectionMultiCompanyCommon(DsoCollectionCommon):
