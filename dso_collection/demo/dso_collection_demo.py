@@ -212,6 +212,27 @@ class DsoCollectionDemo(models.AbstractModel):
         for company_xmlid, documents in DOCUMENTS.items():
             company = self.env.ref(company_xmlid)
             moves.update(self._demo_create_documents(company, documents, today))
+        # The main company charges late interest and recovery costs, so the
+        # hashtags, letters and customer sheets show them.
+        main = self.env.ref("base.main_company")
+        main.write(
+            {
+                "dso_default_late_penalty": True,
+                "dso_default_recovery_cost": True,
+                "dso_penalty_rate_type": "fixed",
+                "dso_penalty_fixed_rate": 10.0,
+            }
+        )
+        customers = self.env["res.partner"].concat(
+            *(
+                move.commercial_partner_id
+                for move in moves.values()
+                if move.company_id == main
+            )
+        )
+        customers.with_company(main).write(
+            {"dso_late_penalty": True, "dso_recovery_cost": True}
+        )
         self._demo_register_payments(moves, today)
         self._demo_set_statuses(moves, today)
         self._demo_create_specific_action(moves, today)
