@@ -1,7 +1,7 @@
 import io
 
 from freezegun import freeze_time
-from PyPDF2 import PdfFileReader
+from PyPDF2 import PdfReader
 
 from odoo import Command
 from odoo.exceptions import UserError
@@ -155,9 +155,9 @@ class TestChannels(DsoCollectionCommon):
     def _pdf_text(self, attachment):
         self.assertEqual(attachment.mimetype, "application/pdf")
         self.assertTrue(attachment.raw.startswith(b"%PDF"))
-        reader = PdfFileReader(io.BytesIO(attachment.raw), strict=False)
+        reader = PdfReader(io.BytesIO(attachment.raw), strict=False)
         # Text extraction separates words with tabs and breaks lines.
-        return " ".join(" ".join(page.extractText() for page in reader.pages).split())
+        return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
 
     def test_letter_pdf(self):
         action = self._action(
