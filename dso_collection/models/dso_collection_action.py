@@ -412,11 +412,16 @@ class DsoCollectionAction(models.Model):
         self._check_open()
         for action in self:
             action._dso_check_content()
+        self._dso_carry_out()
+        return True
+
+    def _dso_carry_out(self):
+        """Prepare the messages, send them through their channels, mark the
+        actions done and plan the customers' next steps."""
         contents = self._dso_prepare_content()
         self._dso_send_by_channel(contents)
         self._dso_set_done()
         self._plan_customers()
-        return True
 
     def _dso_send_by_channel(self, contents):
         """Emails go out in one batch; letters, SMS and litigation one by one
@@ -804,10 +809,7 @@ class DsoCollectionAction(models.Model):
                 continue
             ready |= action
         if ready:
-            contents = ready._dso_prepare_content()
-            ready._dso_send_by_channel(contents)
-            ready._dso_set_done()
-            ready._plan_customers()
+            ready._dso_carry_out()
         return ready
 
     def _dso_fall_back_to_collector(self, reason):

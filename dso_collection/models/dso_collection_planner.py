@@ -63,6 +63,24 @@ class DsoCollectionPlanner(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
+    def _open_receivables_sql(self, company):
+        """FROM and WHERE of the company's open receivable items, aliased
+        ``aml``, with their customer's row aliased ``p``."""
+        return SQL(
+            """
+              FROM account_move_line aml
+              JOIN account_account acc ON acc.id = aml.account_id
+              JOIN res_partner p ON p.id = aml.partner_id
+             WHERE aml.company_id = %s
+               AND acc.account_type = 'asset_receivable'
+               AND aml.parent_state = 'posted'
+               AND NOT aml.reconciled
+               AND aml.amount_residual != 0
+            """,
+            company.id,
+        )
+
+    @api.model
     def _open_items_query(self, company, partner_ids=None):
         """Open receivable items of the company, above "ignore transactions
         below" (rule 1), with their exclusion flag (rule 5)."""
@@ -80,19 +98,12 @@ class DsoCollectionPlanner(models.AbstractModel):
                    aml.date,
                    aml.amount_residual,
                    %(excluded)s
-              FROM account_move_line aml
-              JOIN account_account acc ON acc.id = aml.account_id
-              JOIN res_partner p ON p.id = aml.partner_id
-             WHERE aml.company_id = %(company)s
-               AND acc.account_type = 'asset_receivable'
-               AND aml.parent_state = 'posted'
-               AND NOT aml.reconciled
-               AND aml.amount_residual != 0
+            %(open_receivables)s
                AND ABS(aml.amount_residual) >= %(ignore_below)s
                %(partner_filter)s
             """,
             excluded=excluded,
-            company=company.id,
+            open_receivables=self._open_receivables_sql(company),
             ignore_below=company.dso_ignore_below or 0.0,
             partner_filter=partner_filter,
         )
@@ -120,14 +131,7 @@ class DsoCollectionPlanner(models.AbstractModel):
             SQL(
                 """
                 SELECT DISTINCT p.commercial_partner_id
-                  FROM account_move_line aml
-                  JOIN account_account acc ON acc.id = aml.account_id
-                  JOIN res_partner p ON p.id = aml.partner_id
-                 WHERE aml.company_id = %(company)s
-                   AND acc.account_type = 'asset_receivable'
-                   AND aml.parent_state = 'posted'
-                   AND NOT aml.reconciled
-                   AND aml.amount_residual != 0
+                %(open_receivables)s
                  UNION
                 SELECT partner_id
                   FROM dso_collection_action
@@ -137,6 +141,7 @@ class DsoCollectionPlanner(models.AbstractModel):
                 """,
                 company=company.id,
                 open=OPEN_STATES,
+                open_receivables=self._open_receivables_sql(company),
             )
         )
         return [row[0] for row in self.env.cr.fetchall()]

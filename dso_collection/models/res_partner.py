@@ -140,18 +140,8 @@ class ResPartner(models.Model):
                 self.env._("To collect only supports = True / False.")
             )
         query = SQL(
-            """(
-            SELECT p.commercial_partner_id
-              FROM account_move_line aml
-              JOIN account_account acc ON acc.id = aml.account_id
-              JOIN res_partner p ON p.id = aml.partner_id
-             WHERE aml.company_id = %s
-               AND acc.account_type = 'asset_receivable'
-               AND aml.parent_state = 'posted'
-               AND NOT aml.reconciled
-               AND aml.amount_residual != 0
-            )""",
-            self.env.company.id,
+            "(SELECT p.commercial_partner_id %s)",
+            self.env["dso.collection.planner"]._open_receivables_sql(self.env.company),
         )
         positive = (operator == "=") == value
         return [("id", "in" if positive else "not in", query)]
