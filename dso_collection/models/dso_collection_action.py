@@ -348,8 +348,9 @@ class DsoCollectionAction(models.Model):
         if closed:
             raise UserError(
                 self.env._(
-                    "Action %(action)s for %(customer)s is already closed; reopen "
-                    "nothing, plan a specific action instead.",
+                    "Action %(action)s for %(customer)s is already done or "
+                    "cancelled: create a specific action to follow the customer "
+                    "again.",
                     action=closed[0].name,
                     customer=closed[0].partner_id.display_name,
                 )
