@@ -15,6 +15,7 @@
         "security/dso_collection_rules.xml",
         "data/dso_item_status_data.xml",
         "data/mail_template_data.xml",
+        "data/mail_template_letter_data.xml",
         "data/dso_collection_scenario_data.xml",
         "data/dso_reference_rate_data.xml",
         "data/res_company_data.xml",

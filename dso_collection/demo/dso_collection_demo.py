@@ -12,7 +12,8 @@ from typing import NamedTuple
 
 from odoo import Command, api, fields, models
 
-OPEN_STATES = ("todo", "to_confirm")
+from odoo.addons.dso_collection.models.dso_collection_constants import OPEN_STATES
+
 MAIN_COMPANY = "base.main_company"
 INTERNATIONAL_COMPANY = "dso_collection.demo_company_international"
 

@@ -1,9 +1,12 @@
 from . import (
     account_move_line,
     dso_collection_action,
+    dso_collection_constants,
     dso_collection_cycle,
     dso_collection_planner,
     dso_collection_scenario,
+    dso_collection_send,
+    dso_collection_send_letter,
     dso_collection_step,
     dso_hashtag,
     dso_item_status,

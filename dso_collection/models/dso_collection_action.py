@@ -2,13 +2,11 @@ import threading
 
 from markupsafe import Markup
 
-from odoo import Command, api, fields, models, tools
+from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, format_amount, is_html_empty
+from odoo.tools import format_amount
 
-from .dso_collection_step import ACTION_TYPES, AUTOMATIC_ACTION_TYPES
-
-OPEN_STATES = ("todo", "to_confirm")
+from .dso_collection_constants import ACTION_TYPES, OPEN_STATES
 
 
 class DsoCollectionAction(models.Model):
@@ -144,6 +142,12 @@ class DsoCollectionAction(models.Model):
         compute="_compute_amount_total",
         currency_field="currency_id",
     )
+    recipients_display = fields.Char(
+        string="Recipients",
+        compute="_compute_recipients_display",
+        help="Who receives the action: email addresses, mobile number or postal "
+        "address; once sent, who it went to.",
+    )
     is_late = fields.Boolean(
         compute="_compute_is_late", search="_search_is_late", string="Late"
     )
@@ -171,6 +175,11 @@ class DsoCollectionAction(models.Model):
     def _compute_amount_total(self):
         for action in self:
             action.amount_total = sum(action.line_ids.mapped("amount_residual"))
+
+    def _compute_recipients_display(self):
+        Send = self.env["dso.collection.send"]
+        for action in self:
+            action.recipients_display = Send._get_recipients_display(action)
 
     @api.depends_context("tz")
     def _compute_print_date(self):
@@ -396,170 +405,33 @@ class DsoCollectionAction(models.Model):
         return True
 
     # ------------------------------------------------------------------
-    # Carrying actions out
+    # Carrying actions out (the work is in dso.collection.send)
     # ------------------------------------------------------------------
 
     def action_preview(self):
         """Render the template with its hashtags into the action, where the
         collector reads and edits it before sending."""
         self._check_open()
-        self.write({"subject": False, "body_html": False, "sms_body": False})
-        self._dso_prepare_content(store=True)
+        self.env["dso.collection.send"]._preview(self)
         return True
 
     def action_send(self):
         """Carry the actions out now through their channel, record the result
         and plan the customers' next step: the path the cron uses too."""
         self._check_open()
-        for action in self:
-            action._dso_check_content()
-        self._dso_carry_out()
+        self.env["dso.collection.send"]._send_now(self)
         return True
 
-    def _dso_carry_out(self):
-        """Prepare the messages, send them through their channels, mark the
-        actions done and plan the customers' next steps."""
-        contents = self._dso_prepare_content()
-        self._dso_send_by_channel(contents)
-        self._dso_set_done()
-        self._plan_customers()
+    def action_confirm(self):
+        """Approve automatic actions waiting for confirmation; those due are
+        sent at once, the others by the cron on their date."""
+        self.env["dso.collection.send"]._confirm(self)
+        return True
 
-    def _dso_send_by_channel(self, contents):
-        """Emails go out in one batch; letters, SMS and litigation one by one
-        (they read their message on the action)."""
-        emails = self.filtered(
-            lambda action: action.action_type in AUTOMATIC_ACTION_TYPES
-        )
-        if emails:
-            emails._dso_send_email(contents)
-        for action in self - emails:
-            getattr(action, f"_dso_send_{action.action_type}")()
-
-    def _dso_render_templates(self):
-        """Subject, body and SMS text of the actions' templates, hashtags not
-        yet expanded: {action id: values}. One rendering per template."""
-        result = {action.id: {} for action in self}
-        for template in self.mail_template_id:
-            actions = self.filtered(
-                lambda a, t=template: a.mail_template_id == t and a.action_type != "sms"
-            )
-            subjects = template._render_field("subject", actions.ids, compute_lang=True)
-            bodies = template._render_field(
-                "body_html",
-                actions.ids,
-                compute_lang=True,
-                options={"post_process": True},
-            )
-            for action in actions:
-                result[action.id] = {
-                    "subject": subjects[action.id] or "",
-                    "body_html": bodies[action.id],
-                }
-        for template in self.sms_template_id:
-            actions = self.filtered(
-                lambda a, t=template: a.sms_template_id == t and a.action_type == "sms"
-            )
-            bodies = template._render_field("body", actions.ids, compute_lang=True)
-            for action in actions:
-                result[action.id] = {"sms_body": bodies[action.id] or ""}
-        return result
-
-    def _dso_render_message(self):
-        """The action's message from its templates, hashtags expanded."""
-        self.ensure_one()
-        Hashtag = self.env["dso.hashtag"]
-        values = self._dso_render_templates()[self.id]
-        if self.action_type == "sms":
-            return {
-                "sms_body": Hashtag._render(self, values.get("sms_body", ""), "text")
-            }
-        return {
-            "subject": Hashtag._render(
-                self, values.get("subject") or self.name, "text"
-            ),
-            "body_html": Hashtag._render(self, values.get("body_html") or "", "html"),
-        }
-
-    def _dso_prepare_content(self, store=False):
-        """Each action's message: from its template when the collector did
-        not write one, hashtags expanded (those the collector typed too).
-
-        Letters and SMS keep it on the action, which their channel reads; an
-        email keeps it in its mail only, unless ``store`` (the preview).
-
-        :return: {action id: {subject, body_html} or {sms_body}}
-        """
-        actions = self.filtered(lambda action: action.action_type != "call")
-        Hashtag = self.env["dso.hashtag"]
-        empty = actions.filtered(
-            lambda a: (
-                not a.sms_body if a.action_type == "sms" else is_html_empty(a.body_html)
-            )
-        )
-        rendered = empty._dso_render_templates()
-        items = Hashtag._read_items(actions) if actions else {}
-        contents = {}
-        for action in actions:
-            values = rendered.get(action.id, {})
-            if action.action_type == "sms":
-                body = values.get("sms_body", action.sms_body) or ""
-                content = {
-                    "sms_body": Hashtag._render(action, body, "text", items[action.id])
-                }
-            else:
-                subject = values.get("subject", action.subject) or action.name
-                body = values.get("body_html", action.body_html) or ""
-                content = {
-                    "subject": Hashtag._render(
-                        action, subject, "text", items[action.id]
-                    ),
-                    "body_html": Hashtag._render(
-                        action, body, "html", items[action.id]
-                    ),
-                }
-            if store or action.action_type not in AUTOMATIC_ACTION_TYPES:
-                action.write(content)
-            contents[action.id] = content
-        return contents
-
-    def _dso_check_content(self):
-        """Refuse a message with unknown hashtags, or nothing to send."""
-        self.ensure_one()
-        Hashtag = self.env["dso.hashtag"]
-        unknown = (
-            Hashtag._find_unknown(self.subject or "")
-            + Hashtag._find_unknown(self.body_html or "", is_html=True)
-            + Hashtag._find_unknown(self.sms_body or "")
-        )
-        if unknown:
-            raise UserError(
-                self.env._(
-                    "The message of action %(action)s for %(customer)s uses unknown "
-                    "hashtags: %(hashtags)s. Correct them; the hashtags are listed in "
-                    "the README and in the template editor's help.",
-                    action=self.name,
-                    customer=self.partner_id.display_name,
-                    hashtags=", ".join(f"#{name}" for name in unknown),
-                )
-            )
-        needs_template = self.action_type in (
-            "email",
-            "interactive_email",
-            "internal_email",
-        )
-        if (
-            needs_template
-            and not self.mail_template_id
-            and is_html_empty(self.body_html)
-        ):
-            raise UserError(
-                self.env._(
-                    "Action %(action)s for %(customer)s has no message: choose a "
-                    "template or write the message, then send it.",
-                    action=self.name,
-                    customer=self.partner_id.display_name,
-                )
-            )
+    @api.model
+    def _cron_send_automatic(self, now=None):
+        """Hourly scheduled action: send the due automatic emails."""
+        return self.env["dso.collection.send"]._cron_send_automatic(now=now)
 
     def _dso_set_done(self, note=None):
         """Record the action as carried out (without replanning)."""
@@ -575,275 +447,6 @@ class DsoCollectionAction(models.Model):
             self.activity_ids.with_context(dso_activity_sync=True).action_feedback(
                 feedback=self.env._("Collection action done.")
             )
-
-    # Channels ----------------------------------------------------------------
-
-    def _dso_items_for_log(self):
-        return self.line_ids or self.env["dso.hashtag"]._selected_items(self)
-
-    def _dso_log_on_invoices(self, bodies):
-        """A note on each invoice concerned by the actions.
-
-        :param bodies: the note, or {action: note}
-        """
-        if not isinstance(bodies, dict):
-            bodies = dict.fromkeys(self, bodies)
-        by_move = {}
-        for action, body in bodies.items():
-            for move in action._dso_items_for_log().move_id:
-                by_move[move.id] = body
-        # One batch of notes, without notifications; as superuser because
-        # collectors may not write on invoices, and these are the invoices of
-        # the actions, which the collector reads.
-        moves = self.env["account.move"].browse(list(by_move)).sudo()
-        moves._message_log_batch(
-            bodies=by_move,
-            author_id=self.env.user.partner_id.id,
-            message_type="comment",
-        )
-
-    def _dso_email_recipients(self):
-        self.ensure_one()
-        if self.action_type == "internal_email":
-            users = self.line_ids.dso_resolution_user_id | self.partner_id.user_id
-            return users.partner_id.filtered("email")
-        return self.partner_id._dso_collection_contacts()
-
-    def _dso_send_email(self, contents):
-        """Queue the actions' emails in one batch: each is a message on the
-        customer's chatter and a mail.mail the mail queue sends, created in
-        the transaction that marks the action done."""
-        vals_list = []
-        subtype_id = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment")
-        for action in self:
-            recipients = action._dso_email_recipients()
-            if not recipients:
-                raise UserError(action._dso_no_recipient_message())
-            author = action.user_id or self.env.user
-            content = contents[action.id]
-            vals_list.append(
-                {
-                    "model": "res.partner",
-                    "res_id": action.partner_id.id,
-                    "message_type": "comment",
-                    "subtype_id": subtype_id,
-                    "subject": content["subject"],
-                    "body": content["body_html"],
-                    "body_html": content["body_html"],
-                    "author_id": author.partner_id.id,
-                    "email_from": author.email_formatted
-                    or action.company_id.email_formatted,
-                    "recipient_ids": [Command.set(recipients.ids)],
-                    "auto_delete": False,
-                    "state": "outgoing",
-                }
-            )
-        # Collectors may not create mails for other users' documents; the
-        # mails are the actions' own messages to their customers.
-        mails = self.env["mail.mail"].sudo().create(vals_list)
-        notes = {}
-        for action, mail in zip(self, mails, strict=True):
-            action.write({"mail_id": mail.id, "message_id": mail.mail_message_id.id})
-            notes[action] = self.env._(
-                "Collection email “%(subject)s” sent to %(recipients)s.",
-                subject=mail.subject,
-                recipients=", ".join(mail.recipient_ids.mapped("email")),
-            )
-        self._dso_log_on_invoices(notes)
-
-    def _dso_no_recipient_message(self):
-        if self.action_type == "internal_email":
-            return self.env._(
-                "Nobody to ask about %(customer)s: set a salesperson on the customer "
-                "or a resolution owner with an email on the items of action "
-                "%(action)s.",
-                customer=self.partner_id.display_name,
-                action=self.name,
-            )
-        return self.env._(
-            "%(customer)s has no email address: add one to the customer or to its "
-            "invoicing contact, then send action %(action)s again.",
-            customer=self.partner_id.display_name,
-            action=self.name,
-        )
-
-    def _dso_send_letter(self):
-        self.ensure_one()
-        pdf, _report_type = self.env["ir.actions.report"]._render_qweb_pdf(
-            "dso_collection.action_report_dso_collection_letter", self.ids
-        )
-        attachment = self.env["ir.attachment"].create(
-            {
-                "name": f"{self.name} - {self.partner_id.name}.pdf",
-                "raw": pdf,
-                "res_model": self._name,
-                "res_id": self.id,
-                "mimetype": "application/pdf",
-            }
-        )
-        self.attachment_id = attachment
-        body = self.env._(
-            "Collection letter “%(subject)s” printed by %(user)s.",
-            subject=self.subject or self.name,
-            user=self.env.user.name,
-        )
-        self.message_post(body=body, attachment_ids=attachment.ids)
-        self.partner_id.sudo().message_post(
-            body=body, message_type="comment", subtype_xmlid="mail.mt_note"
-        )
-        self._dso_log_on_invoices(body)
-
-    _dso_send_registered_letter = _dso_send_letter
-
-    def _dso_send_sms(self):
-        self.ensure_one()
-        number = self.partner_id._dso_sms_number()
-        if not (self.sms_body or "").strip():
-            raise UserError(
-                self.env._(
-                    "Action %(action)s for %(customer)s has no SMS text: choose an "
-                    "SMS template or write the text.",
-                    action=self.name,
-                    customer=self.partner_id.display_name,
-                )
-            )
-        # Same reason as emails: the customer's chatter keeps the SMS.
-        message = self.partner_id.sudo()._message_sms(
-            self.sms_body, sms_numbers=[number], put_in_queue=True
-        )
-        sms = (
-            self.env["sms.sms"]
-            .sudo()
-            .search([("mail_message_id", "=", message.id)], limit=1)
-        )
-        self.write({"message_id": message.id, "sms_id": sms.id})
-        self._dso_log_on_invoices(
-            self.env._("Collection SMS sent to %(number)s.", number=number)
-        )
-
-    def _dso_send_call(self):
-        """Nothing to send: the call was made; its activity is closed."""
-
-    def _dso_send_litigation(self):
-        self.ensure_one()
-        lines = self._dso_items_for_log()
-        status = self.env.ref("dso_collection.dso_item_status_litigation")
-        lines.write(
-            {
-                "dso_status_id": status.id,
-                "dso_status_date": fields.Date.context_today(self),
-                "dso_resolution_user_id": self.user_id.id or self.env.uid,
-            }
-        )
-        if not self.line_ids:
-            self.line_ids = lines
-        self._dso_send_letter()
-
-    # Automatic sending ---------------------------------------------------
-
-    def action_confirm(self):
-        """Approve automatic actions waiting for confirmation; those due are
-        sent at once, the others by the cron on their date."""
-        waiting = self.filtered(lambda action: action.state == "to_confirm")
-        waiting.write({"state": "todo"})
-        today = fields.Date.context_today(self)
-        waiting.filtered(lambda action: action.date <= today)._dso_send_automatic()
-        return True
-
-    @api.model
-    def _dso_lock_automatic_batch(self, company, today, limit):
-        """Due automatic actions of ``company``, locked for this transaction;
-        rows another worker holds are skipped, so no email goes twice. A
-        customer gets at most one automatic email a day: when the next step
-        is already due too (a late customer catching up), it waits for the
-        next day."""
-        self.flush_model()
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT a.id
-                  FROM dso_collection_action a
-                 WHERE a.company_id = %(company)s
-                   AND a.automatic
-                   AND a.state = 'todo'
-                   AND a.date <= %(today)s
-                   AND a.action_type IN %(types)s
-                   AND a.mail_id IS NULL
-                   AND a.message_id IS NULL
-                   AND a.send_error IS NULL
-                   AND NOT EXISTS (
-                        SELECT 1
-                          FROM dso_collection_action sent
-                         WHERE sent.partner_id = a.partner_id
-                           AND sent.company_id = a.company_id
-                           AND sent.automatic
-                           AND sent.mail_id IS NOT NULL
-                           AND sent.date_done = %(today)s)
-                 ORDER BY a.date, a.id
-                 LIMIT %(limit)s
-                   FOR UPDATE OF a SKIP LOCKED
-                """,
-                company=company.id,
-                today=today,
-                types=AUTOMATIC_ACTION_TYPES,
-                limit=limit,
-            )
-        )
-        return self.browse([row[0] for row in self.env.cr.fetchall()])
-
-    def _dso_send_automatic(self):
-        """Send these automatic actions in one batch. A customer without email
-        gets an activity for its collector; an action whose message cannot
-        be prepared records why and goes to its collector too."""
-        # Replan first: an action the daily planning has not caught up with
-        # yet (a reminder before the due date once past it) is not sent.
-        self._plan_customers()
-        ready = self.browse()
-        for action in self.exists().filtered(lambda a: a.state == "todo"):
-            if not action._dso_email_recipients():
-                action._dso_fall_back_to_collector(action._dso_no_recipient_message())
-                continue
-            try:
-                action._dso_check_content()
-            except UserError as error:
-                action._dso_fall_back_to_collector(str(error))
-                continue
-            ready |= action
-        if ready:
-            ready._dso_carry_out()
-        return ready
-
-    def _dso_fall_back_to_collector(self, reason):
-        """The cron could not send: the collector gets the action by hand."""
-        self.ensure_one()
-        self.write({"automatic": False, "send_error": reason})
-        self.message_post(body=reason)
-        self._dso_schedule_activities(force=True)
-
-    @api.model
-    def _cron_send_automatic(self, now=None):
-        """Hourly: send the due automatic emails of every company whose
-        allowed days and hours include now."""
-        now = now or fields.Datetime.now()
-        for company in self.env["res.company"].search([]):
-            if not company._dso_can_send_now(now):
-                continue
-            today = company._dso_local_now(now).date()
-            while True:
-                batch = self._dso_lock_automatic_batch(company, today, limit=100)
-                if not batch:
-                    break
-                # In the company's timezone: the actions are done, and the
-                # next steps planned, on the company's day.
-                batch.with_company(company).with_context(
-                    tz=company._dso_timezone().zone
-                )._dso_send_automatic()
-                # Commit each batch as the scheduled action: the emails and
-                # their actions' done state are saved together and the row
-                # locks released.
-                if self._dso_can_commit():
-                    self.env.cr.commit()  # pylint: disable=invalid-commit
-        return True
 
     # Activities ----------------------------------------------------------
 

@@ -13,7 +13,7 @@ from typing import NamedTuple
 from odoo import api, fields, models
 from odoo.tools import SQL, clean_context
 
-OPEN_STATES = ("todo", "to_confirm")
+from .dso_collection_constants import OPEN_STATES
 
 # Context that keeps the planner's own writes quiet and fast: no chatter
 # message, no follower, no tracking, and no replanning from inside planning.

@@ -1,19 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-ACTION_TYPES = [
-    ("call", "Phone call"),
-    ("email", "Email"),
-    ("interactive_email", "Interactive email"),
-    ("internal_email", "Internal email"),
-    ("letter", "Letter"),
-    ("registered_letter", "Registered letter"),
-    ("sms", "SMS"),
-    ("litigation", "Litigation"),
-]
-
-# Action types the cron may carry out by itself, without a collector.
-AUTOMATIC_ACTION_TYPES = ("email", "interactive_email", "internal_email")
+from .dso_collection_constants import ACTION_TYPES, EMAIL_ACTION_TYPES
 
 
 class DsoCollectionStep(models.Model):
@@ -88,7 +76,7 @@ class DsoCollectionStep(models.Model):
     @api.constrains("automatic", "action_type")
     def _check_automatic(self):
         for step in self:
-            if step.automatic and step.action_type not in AUTOMATIC_ACTION_TYPES:
+            if step.automatic and step.action_type not in EMAIL_ACTION_TYPES:
                 raise ValidationError(
                     self.env._(
                         "Step %(step)s of scenario %(scenario)s is automatic but is a "

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from .dso_collection_step import ACTION_TYPES, AUTOMATIC_ACTION_TYPES
+from .dso_collection_constants import ACTION_TYPES, EMAIL_ACTION_TYPES
 
 
 class DsoItemStatus(models.Model):
@@ -54,7 +54,7 @@ class DsoItemStatus(models.Model):
     @api.constrains("automatic", "action_type")
     def _check_automatic(self):
         for status in self:
-            if status.automatic and status.action_type not in AUTOMATIC_ACTION_TYPES:
+            if status.automatic and status.action_type not in EMAIL_ACTION_TYPES:
                 raise ValidationError(
                     self.env._(
                         "Status %(status)s has an automatic follow-up that is not "

@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-OPEN_STATES = ("todo", "to_confirm")
+from .dso_collection_constants import OPEN_STATES
 
 
 class ResPartner(models.Model):

@@ -140,6 +140,51 @@ class DsoCollectionCommon(AccountTestInvoicingCommon):
         move.action_post()
         return move
 
+    @classmethod
+    def _create_invoice(
+        cls,
+        partner,
+        *,
+        amount,
+        due_date=None,
+        invoice_date=None,
+        payment_term=None,
+        currency=None,
+        company=None,
+        move_type="out_invoice",
+    ):
+        """A posted customer invoice (or credit note) without taxes: one due
+        date (``due_date``, else the invoice date) or the instalments of
+        ``payment_term``; ``invoice_date`` defaults to the due date."""
+        company = company or cls.company
+        due_date = fields.Date.to_date(due_date) if due_date else None
+        invoice_date = fields.Date.to_date(invoice_date) if invoice_date else due_date
+        vals = {
+            "move_type": move_type,
+            "partner_id": partner.id,
+            "invoice_date": invoice_date,
+            "invoice_line_ids": [
+                Command.create(
+                    {
+                        "name": "Consulting",
+                        "quantity": 1,
+                        "price_unit": amount,
+                        "tax_ids": [Command.clear()],
+                    }
+                )
+            ],
+        }
+        if payment_term:
+            vals["invoice_payment_term_id"] = payment_term.id
+        else:
+            vals["invoice_payment_term_id"] = False
+            vals["invoice_date_due"] = due_date or invoice_date
+        if currency:
+            vals["currency_id"] = currency.id
+        move = cls.env["account.move"].with_company(company).create(vals)
+        move.action_post()
+        return move
+
     @staticmethod
     def _receivable(move):
         return move.line_ids.filtered(

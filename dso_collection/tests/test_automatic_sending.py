@@ -12,12 +12,12 @@ FIRST_REMINDER = "dso_collection.mail_template_dso_first_reminder"
 
 
 class LockBatchSpy:
-    """Records what each call of ``_dso_lock_automatic_batch`` returned, per
+    """Records what each call of ``_lock_automatic_batch`` returned, per
     company: [(company id, [action ids]), ...]."""
 
     def __init__(self, env):
-        self.model_class = type(env["dso.collection.action"])
-        self.original = self.model_class._dso_lock_automatic_batch
+        self.model_class = type(env["dso.collection.send"])
+        self.original = self.model_class._lock_automatic_batch
         self.calls = []
 
     def __enter__(self):
@@ -29,7 +29,7 @@ class LockBatchSpy:
             return batch
 
         self.patcher = patch.object(
-            self.model_class, "_dso_lock_automatic_batch", lock_batch
+            self.model_class, "_lock_automatic_batch", lock_batch
         )
         self.patcher.start()
         return self
@@ -601,7 +601,7 @@ class TestAutomaticSendingConcurrency(TransactionCase):
         company_a = env_a["res.company"].browse(ids["company"])
 
         # Worker A takes the action.
-        locked = env_a["dso.collection.action"]._dso_lock_automatic_batch(
+        locked = env_a["dso.collection.send"]._lock_automatic_batch(
             company_a, date(2026, 3, 2), 100
         )
         self.assertEqual(locked.ids, [ids["action"]])
@@ -617,7 +617,9 @@ class TestAutomaticSendingConcurrency(TransactionCase):
         cr_b.commit()
 
         # A sends and commits.
-        locked.with_company(company_a)._dso_send_automatic()
+        env_a["dso.collection.send"].with_company(company_a)._send_automatic(
+            locked.with_company(company_a)
+        )
         self.assertEqual(locked.state, "done")
         self.assertTrue(locked.mail_id)
         cr_a.commit()

@@ -57,6 +57,11 @@ class TestHashtags(DsoCollectionCommon):
             }
         )
 
+    def _render_message(self, action):
+        """The message the sending path prepares for ``action``."""
+        action.write({"subject": False, "body_html": False, "sms_body": False})
+        return self.env["dso.collection.send"]._prepare_contents(action)[action.id]
+
     def _html(self, content, action=None):
         return str(
             self.env["dso.hashtag"]._render(action or self.action, Markup(content))
@@ -239,7 +244,7 @@ class TestHashtags(DsoCollectionCommon):
         ):
             with self.subTest(template=xmlid):
                 self.action.mail_template_id = self.env.ref(f"dso_collection.{xmlid}")
-                values = self.action._dso_render_message()
+                values = self._render_message(self.action)
                 for name in self.env["dso.hashtag"]._get_hashtags():
                     self.assertNotIn(f"#{name}", values["subject"])
                     self.assertNotIn(f"#{name}", str(values["body_html"]))
@@ -252,7 +257,7 @@ class TestHashtags(DsoCollectionCommon):
                 ).id,
             }
         )
-        sms = self.action._dso_render_message()["sms_body"]
+        sms = self._render_message(self.action)["sms_body"]
         self.assertEqual(
             sms,
             f"Acme Corp, ${NBSP}1,000.00 is overdue since 01/10/2026. "
