@@ -16,13 +16,7 @@ CONF="$(mktemp -t dso_bench_XXXX.conf)"
 trap 'rm -f "$CONF"' EXIT
 WITHOUT_DEMO=all write_odoo_config "$DB" "$CONF"
 
-log "Creating a fresh database $DB with dso_collection installed (no demo data)"
-dropdb --if-exists "$DB" || die "could not drop the old benchmark database $DB"
-start=$SECONDS
-odoo_bin -c "$CONF" -d "$DB" -i dso_collection --without-demo=all \
-    --stop-after-init --log-level=warn ||
-    die "dso_collection did not install in $DB (see the log above)"
-log "Installed in $((SECONDS - start)) s"
+fresh_database "$DB" "$CONF"
 
 python "$REPO_ROOT/tools/bench.py" --config "$CONF" --database "$DB" --size "$SIZE" ||
     die "the benchmark failed on $DB (see the log above)"

@@ -131,6 +131,25 @@ http_port = ${DSO_PORT:-8069}
 CONF
 }
 
+# A fresh database: drop $1 if it exists, then install dso_collection in it
+# without demo data, with the configuration file $2.
+fresh_database() {
+    local db="$1" conf="$2" start=$SECONDS
+    log "Creating a fresh database $db with dso_collection installed (no demo data)"
+    dropdb --if-exists "$db" || die "could not drop the old database $db (is it still open in a server or a psql session?)"
+    odoo_bin -c "$conf" -d "$db" -i dso_collection --without-demo=all \
+        --stop-after-init --log-level=warn ||
+        die "dso_collection did not install on a fresh database $db (see the log above)"
+    log "Installed in $((SECONDS - start)) s"
+}
+
+# Whether the database $1 exists (its name is passed to psql as a variable,
+# never pasted into the SQL).
+database_exists() {
+    echo "SELECT 1 FROM pg_database WHERE datname = :'db'" |
+        psql -d postgres -Atq -v db="$1" | grep -q 1
+}
+
 prepare() {
     check_odoo
     # Odoo is not pip-installed: pytest-odoo and our scripts import it from here.

@@ -11,7 +11,7 @@ CONF="$(mktemp -t dso_demo_XXXX.conf)"
 trap 'rm -f "$CONF"' EXIT
 write_odoo_config "$DB" "$CONF"
 
-if psql -d postgres -Atc "SELECT 1 FROM pg_database WHERE datname = '$DB'" | grep -q 1; then
+if database_exists "$DB"; then
     log "Updating dso_collection in $DB"
     odoo_bin -c "$CONF" -d "$DB" -u dso_collection --stop-after-init --log-level=warn ||
         die "dso_collection did not update in $DB (see the log above)"
@@ -26,4 +26,4 @@ echo 'env["dso.collection.action"]._cron_plan(); env.cr.commit()' |
     die "planning the agenda of $DB failed (see the log above)"
 
 log "Serving $DB on http://localhost:$PORT (login admin / password admin)"
-python "$ODOO_PATH/odoo-bin" -c "$CONF" -d "$DB" --http-port="$PORT" --log-level=info
+odoo_bin -c "$CONF" -d "$DB" --http-port="$PORT" --log-level=info

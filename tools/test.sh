@@ -10,11 +10,7 @@ CONF="$(mktemp -t dso_test_XXXX.conf)"
 trap 'rm -f "$CONF"' EXIT
 WITHOUT_DEMO=all write_odoo_config "$DB" "$CONF"
 
-log "Creating a fresh database $DB with dso_collection installed (no demo data)"
-dropdb --if-exists "$DB" || die "could not drop the old test database $DB"
-odoo_bin -c "$CONF" -d "$DB" -i dso_collection --without-demo=all \
-    --stop-after-init --log-level=warn ||
-    die "dso_collection did not install on a fresh database (see the log above)"
+fresh_database "$DB" "$CONF"
 
 log "Running the tests"
 cd "$REPO_ROOT"

@@ -1,0 +1,212 @@
+"""The synthetic ledger of the benchmark: customers, collectors, scenarios
+and open items, built fast in a fresh database (see tools/bench.py)."""
+
+import sys
+import time
+from contextlib import contextmanager
+
+import psycopg2
+
+import odoo
+from odoo import Command
+from odoo.tools import SQL
+
+from bench_items import create_templates, multiply_items
+
+SIZES = {
+    # customers, open items, scenarios (None: the three shipped ones)
+    "S": {"customers": 1_000, "items": 10_000, "scenarios": None, "steps": 0},
+    "L": {"customers": 10_000, "items": 100_000, "scenarios": 5, "steps": 6},
+}
+COLLECTORS = 5
+
+WORDS_1 = [
+    "Atlantic", "Northern", "Blue", "Green", "Silver", "Golden", "Alpine",
+    "Coastal", "Royal", "Urban", "Pacific", "Eastern", "Western", "Central",
+    "Bright", "Swift", "Prime", "Summit", "Harbor", "Oak",
+]  # fmt: skip
+WORDS_2 = [
+    "Logistics", "Foods", "Metals", "Textiles", "Pharma", "Builders",
+    "Electric", "Plastics", "Paper", "Motors", "Optics", "Farms", "Systems",
+    "Furniture", "Chemicals", "Packaging", "Software", "Media", "Tools",
+    "Energy",
+]  # fmt: skip
+WORDS_3 = ["Ltd", "Inc.", "SA", "GmbH", "SARL", "BV", "LLC", "& Co"]
+
+
+def progress(message, *args):
+    print("==> " + message % args, file=sys.stderr, flush=True)
+
+
+@contextmanager
+def timed(label):
+    """Print how long the block took."""
+    start = time.perf_counter()
+    yield
+    progress("%s: %.1f s", label, time.perf_counter() - start)
+
+
+# ----------------------------------------------------------------------
+# Dataset
+# ----------------------------------------------------------------------
+
+
+def ensure_chart(env, company):
+    if not company.chart_template:
+        progress("Loading the generic chart of accounts in %s", company.name)
+        env["account.chart.template"].try_loading(
+            "generic_coa", company, install_demo=False
+        )
+
+
+def create_customers(env, company, count):
+    vals_list = []
+    for index in range(count):
+        first = WORDS_1[index % len(WORDS_1)]
+        second = WORDS_2[(index // len(WORDS_1)) % len(WORDS_2)]
+        name = f"{first} {second} {WORDS_3[index % len(WORDS_3)]} {index + 1:05d}"
+        vals_list.append(
+            {
+                "name": name,
+                "is_company": True,
+                "email": f"accounts{index + 1}@customer{index + 1}.example.com",
+                "phone": f"+1 555 {index:07d}",
+                "company_id": False,
+            }
+        )
+    partners = (
+        env["res.partner"]
+        .with_company(company)
+        .with_context(tracking_disable=True, mail_create_nolog=True)
+        .create(vals_list)
+    )
+    return partners
+
+
+def create_collectors(env, company):
+    group = env.ref("dso_collection.group_dso_collector")
+    users = (
+        env["res.users"]
+        .with_context(no_reset_password=True)
+        .create(
+            [
+                {
+                    "name": f"Bench Collector {index + 1}",
+                    "login": f"bench_collector_{index + 1}",
+                    "company_id": company.id,
+                    "company_ids": [Command.set(company.ids)],
+                    "groups_id": [
+                        Command.set([env.ref("base.group_user").id, group.id])
+                    ],
+                }
+                for index in range(COLLECTORS)
+            ]
+        )
+    )
+    return users
+
+
+def get_scenarios(env, spec):
+    if spec["scenarios"] is None:
+        return (
+            env.ref("dso_collection.dso_collection_scenario_standard")
+            + env.ref("dso_collection.dso_collection_scenario_risky")
+            + env.ref("dso_collection.dso_collection_scenario_public")
+        )
+    step_models = [
+        ("Reminder before due date", "email", "due", -5, True),
+        ("First reminder", "email", "due", 3, True),
+        ("Phone call", "call", "last_action", 5, False),
+        ("Second reminder", "email", "last_action", 7, True),
+        ("Formal notice", "registered_letter", "last_action", 10, False),
+        ("Litigation hand-over", "litigation", "last_action", 15, False),
+    ]
+    return env["dso.collection.scenario"].create(
+        [
+            {
+                "name": f"Bench scenario {number + 1}",
+                "sequence": 100 + number,
+                "step_ids": [
+                    Command.create(
+                        {
+                            "sequence": (position + 1) * 10,
+                            "name": name,
+                            "action_type": action_type,
+                            "trigger": trigger,
+                            # Each scenario has its own rhythm.
+                            "delay": delay + (number if delay > 0 else 0),
+                            "automatic": automatic,
+                            "to_confirm": automatic and position % 2 == 1,
+                        }
+                    )
+                    for position, (name, action_type, trigger, delay, automatic) in (
+                        enumerate(step_models[: spec["steps"]])
+                    )
+                ],
+            }
+            for number in range(spec["scenarios"])
+        ]
+    )
+
+
+def assign_round_robin(partners, field, records):
+    """One ORM write per value: partners k, k + n, k + 2n ... get records[k]."""
+    for offset, record in enumerate(records):
+        partners[offset :: len(records)].write({field: record.id})
+
+
+def vacuum(database, tables):
+    """VACUUM ANALYZE the tables just filled: statistics, hint bits and
+    visibility maps as a database in service has them, instead of the
+    autovacuum catching up on them during the measures."""
+    _dbname, params = odoo.sql_db.connection_info_for(database)
+    connection = psycopg2.connect(**params)
+    try:
+        connection.autocommit = True
+        with connection.cursor() as cursor:
+            for table in tables:
+                cursor.execute(SQL("VACUUM ANALYZE %s", SQL.identifier(table)).code)
+    finally:
+        connection.close()
+
+
+def count_open_items(env, company):
+    env.cr.execute(
+        SQL(
+            """
+            SELECT COUNT(*)
+              FROM account_move_line aml
+              JOIN account_account acc ON acc.id = aml.account_id
+             WHERE aml.company_id = %s
+               AND acc.account_type = 'asset_receivable'
+               AND aml.parent_state = 'posted'
+               AND NOT aml.reconciled
+               AND aml.amount_residual != 0
+            """,
+            company.id,
+        )
+    )
+    return env.cr.fetchone()[0]
+
+
+def build_dataset(env, size):
+    spec = SIZES[size]
+    company = env.ref("base.main_company")
+    ensure_chart(env, company)
+    with timed("customers (ORM create)"):
+        partners = create_customers(env, company, spec["customers"])
+    with timed("collectors, scenarios and assignments"):
+        collectors = create_collectors(env, company)
+        scenarios = get_scenarios(env, spec)
+        partners = partners.with_company(company)
+        assign_round_robin(partners, "dso_scenario_id", scenarios)
+        assign_round_robin(partners, "dso_collector_id", collectors)
+    with timed("template invoices (ORM)"):
+        journal, templates = create_templates(env, company, partners[0])
+    with timed("open items (SQL)"):
+        moves, lines = multiply_items(
+            env, journal, templates, partners, spec["items"] - len(templates)
+        )
+    progress("%s moves and %s journal items inserted", moves, lines)
+    env.cr.commit()
+    return company, partners, scenarios
