@@ -8,7 +8,7 @@ Run by tools/bench.sh on a fresh database with dso_collection installed
 It builds the dataset fast (tools/bench_dataset.py: customers and a few
 template invoices through the ORM, then tools/bench_items.py: the open items
 multiplied in SQL from those templates), plans the agenda twice with
-``dso.collection.action._cron_plan()``, queues 1 000 automatic emails and
+``dso.collection.planner._cron_plan()``, queues 1 000 automatic emails and
 prints, as the last line on stdout, one JSON object with the measures.
 Progress goes to stderr.
 """
@@ -35,7 +35,7 @@ from bench_dataset import (
 def plan(env):
     queries = odoo.sql_db.sql_counter
     start = time.perf_counter()
-    env["dso.collection.action"]._cron_plan()
+    env["dso.collection.planner"]._cron_plan()
     env.cr.commit()
     return time.perf_counter() - start, odoo.sql_db.sql_counter - queries
 

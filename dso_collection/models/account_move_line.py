@@ -1,5 +1,8 @@
 from odoo import api, fields, models
+from odoo.osv import expression
 from odoo.tools import SQL
+
+from .dso_collection_constants import OPEN_STATES
 
 
 class AccountMoveLine(models.Model):
@@ -34,6 +37,18 @@ class AccountMoveLine(models.Model):
         help="Excluded by its status or by an open specific action: never the "
         "leader invoice and not listed by scenario actions.",
     )
+    dso_is_open = fields.Boolean(
+        string="Open item",
+        compute="_compute_dso_is_open",
+        search="_search_dso_is_open",
+        help="A receivable item of a posted entry, not fully paid.",
+    )
+    dso_is_overdue = fields.Boolean(
+        string="Overdue",
+        compute="_compute_dso_is_overdue",
+        search="_search_dso_is_overdue",
+        help="An open debit item whose due date is past.",
+    )
     dso_days_overdue = fields.Integer(
         string="Days overdue", compute="_compute_dso_days_overdue"
     )
@@ -44,7 +59,8 @@ class AccountMoveLine(models.Model):
         currency_field="currency_id",
         help="Simple late-payment interest as of today, in the item's currency: "
         "residual x annual rate x days late / 365. None for items not yet due, "
-        "disputed items, credit notes, or customers without late penalties.",
+        "items whose status suspends penalties (a dispute), credit notes, or "
+        "customers without late penalties.",
     )
     dso_recovery_cost_amount = fields.Monetary(
         string="Recovery cost",
@@ -67,7 +83,7 @@ class AccountMoveLine(models.Model):
     @api.depends(
         "amount_residual_currency",
         "date_maturity",
-        "dso_status_id.exclude_from_scenario",
+        "dso_status_id.suspend_penalties",
         "partner_id.commercial_partner_id.dso_late_penalty",
         "partner_id.commercial_partner_id.dso_recovery_cost",
     )
@@ -102,16 +118,10 @@ class AccountMoveLine(models.Model):
                 + cost
             )
 
-    def _dso_is_open(self):
-        self.ensure_one()
-        return (
-            self.account_type == "asset_receivable"
-            and self.parent_state == "posted"
-            and not self.reconciled
-        )
-
     def _dso_is_late(self, today):
-        """Open debit item past its due date and not disputed."""
+        """Open debit item past its due date whose status does not suspend
+        penalties: a dispute does; litigation, which excludes the item
+        from the scenario too, does not."""
         self.ensure_one()
         due = self.date_maturity or self.date
         return bool(
@@ -119,7 +129,7 @@ class AccountMoveLine(models.Model):
             and self.amount_residual > 0
             and due
             and due < today
-            and not self.dso_status_id.exclude_from_scenario
+            and not self.dso_status_id.suspend_penalties
         )
 
     def _dso_is_first_late_instalment(self, today):
@@ -144,9 +154,10 @@ class AccountMoveLine(models.Model):
                              JOIN dso_collection_action act ON act.id = rel.action_id
                             WHERE rel.line_id = %(alias)s.id
                               AND act.is_specific
-                              AND act.state IN ('todo', 'to_confirm'))
+                              AND act.state IN %(open)s)
             )""",
             alias=alias,
+            open=OPEN_STATES,
         )
 
     @api.depends(
@@ -183,11 +194,161 @@ class AccountMoveLine(models.Model):
         positive = (operator == "=") == value
         return [("id", "in" if positive else "not in", query)]
 
-    @api.depends("date_maturity", "amount_residual")
+    @api.depends(
+        "account_id.account_type", "parent_state", "reconciled", "amount_residual"
+    )
+    def _compute_dso_is_open(self):
+        for line in self:
+            line.dso_is_open = line._dso_is_open()
+
+    def _search_dso_is_open(self, operator, value):
+        return self._dso_search_boolean(operator, value, self._dso_open_domain())
+
+    @api.depends(
+        "account_id.account_type",
+        "parent_state",
+        "reconciled",
+        "amount_residual",
+        "date_maturity",
+        "date",
+    )
+    @api.depends_context("tz")
+    def _compute_dso_is_overdue(self):
+        today = fields.Date.context_today(self)
+        for line in self:
+            line.dso_is_overdue = line._dso_is_overdue(today)
+
+    def _search_dso_is_overdue(self, operator, value):
+        today = fields.Date.context_today(self)
+        return self._dso_search_boolean(
+            operator, value, self._dso_overdue_domain(today)
+        )
+
+    @api.model
+    def _dso_search_boolean(self, operator, value, domain):
+        """The search of a Boolean field defined by ``domain``."""
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise NotImplementedError(
+                self.env._("This filter only supports = True / False.")
+            )
+        if (operator == "=") == value:
+            return domain
+        return ["!", *expression.normalize_domain(domain)]
+
+    @api.depends(
+        "account_id.account_type",
+        "parent_state",
+        "reconciled",
+        "amount_residual",
+        "date_maturity",
+        "date",
+    )
     @api.depends_context("tz")
     def _compute_dso_days_overdue(self):
         today = fields.Date.context_today(self)
         for line in self:
-            due = line.date_maturity or line.date
-            overdue = line.amount_residual > 0 and due and (today - due).days
-            line.dso_days_overdue = max(overdue or 0, 0)
+            overdue = line._dso_is_overdue(today)
+            line.dso_days_overdue = (
+                (today - line._dso_due_date()).days if overdue else 0
+            )
+
+    @api.onchange("dso_status_id")
+    def _onchange_dso_status_id(self):
+        if self.dso_status_id:
+            self.dso_status_date = fields.Date.context_today(self)
+
+    def write(self, vals):
+        """A status set without its date is dated today, whatever sets it (a
+        list edited on several items at once sends the status alone)."""
+        if vals.get("dso_status_id") and "dso_status_date" not in vals:
+            vals = {**vals, "dso_status_date": fields.Date.context_today(self)}
+        return super().write(vals)
+
+    # ------------------------------------------------------------------
+    # "Open item" and "overdue", defined once in each language: SQL for the
+    # planner and the reports, a domain for searches and screens, Python for
+    # records at hand. tests/test_open_items.py checks that they agree.
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _dso_open_sql(self, alias):
+        """SQL condition: the item ``alias`` is open, a receivable item of a
+        posted entry that is not fully paid (the glossary's "item")."""
+        return SQL(
+            """(
+                %(alias)s.parent_state = 'posted'
+                AND NOT %(alias)s.reconciled
+                AND %(alias)s.amount_residual != 0
+                AND %(alias)s.account_id IN (
+                    SELECT acc.id
+                      FROM account_account acc
+                     WHERE acc.account_type = 'asset_receivable')
+            )""",
+            alias=alias,
+        )
+
+    @api.model
+    def _dso_overdue_sql(self, alias, today):
+        """SQL condition: the item ``alias`` is overdue on ``today``, an open
+        debit item whose due date (else its date) is before ``today``."""
+        return SQL(
+            """(
+                %(open)s
+                AND %(alias)s.amount_residual > 0
+                AND COALESCE(%(alias)s.date_maturity, %(alias)s.date) < %(today)s
+            )""",
+            open=self._dso_open_sql(alias),
+            alias=alias,
+            today=today,
+        )
+
+    @api.model
+    def _dso_open_domain(self):
+        """Domain of the open items (see ``_dso_open_sql``)."""
+        return [
+            ("account_id.account_type", "=", "asset_receivable"),
+            ("parent_state", "=", "posted"),
+            ("reconciled", "=", False),
+            ("amount_residual", "!=", 0),
+        ]
+
+    @api.model
+    def _dso_overdue_domain(self, today):
+        """Domain of the items overdue on ``today`` (see ``_dso_overdue_sql``)."""
+        return expression.AND(
+            [
+                self._dso_open_domain(),
+                [
+                    ("amount_residual", ">", 0),
+                    "|",
+                    ("date_maturity", "<", today),
+                    "&",
+                    ("date_maturity", "=", False),
+                    ("date", "<", today),
+                ],
+            ]
+        )
+
+    def _dso_is_open(self):
+        """This item is open (see ``_dso_open_sql``)."""
+        self.ensure_one()
+        return bool(
+            self.account_id.account_type == "asset_receivable"
+            and self.parent_state == "posted"
+            and not self.reconciled
+            and not self.company_currency_id.is_zero(self.amount_residual)
+        )
+
+    def _dso_is_overdue(self, today):
+        """This item is overdue on ``today`` (see ``_dso_overdue_sql``)."""
+        self.ensure_one()
+        return bool(
+            self._dso_is_open()
+            and self.amount_residual > 0
+            and self._dso_due_date() < today
+        )
+
+    def _dso_due_date(self):
+        """The item's due date, else its accounting date."""
+        self.ensure_one()
+        return self.date_maturity or self.date
