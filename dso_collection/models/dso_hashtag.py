@@ -1,22 +1,43 @@
-"""#Hashtags of collection templates.
+"""#Hashtags of collection templates: one rendering engine, Odoo's.
 
-A hashtag is a ``#name`` placeholder in an email, SMS or letter template of a
-collection action, replaced by live data when the action is prepared. Each
-hashtag ``name`` is listed by ``_get_hashtags()`` and computed by a method
-``_hashtag_<name>(action, fmt, items)`` returning text (``fmt == "text"``: SMS) or
-safe HTML (``fmt == "html"``: emails and letters). Another addon adds a
-hashtag by extending both.
+A hashtag ``#name`` is a placeholder of a collection template (email, SMS,
+letter) replaced by live data of the action. Each hashtag is:
+
+- listed by ``_get_hashtags()`` (name -> description: the editor's help);
+- computed by one method ``_hashtag_<name>(action, fmt, items)`` of this
+  model (``dso_hashtag_values.py``), returning text, or safe HTML when
+  ``fmt == "html"`` (item tables, logo, signature);
+- served by a non-stored field ``hashtag_<name>`` of the action that calls
+  that method (``dso_collection_action_hashtag.py``), so that Odoo's own
+  rendering reads it: templates write ``<t t-out="object.hashtag_amount_due"/>``
+  in HTML and ``{{ object.hashtag_amount_due }}`` in subjects and SMS. Those
+  expressions are allowed to collectors who are not template editors
+  (``mail_allowed_qweb_expressions``).
+
+``#name`` stays the collectors' shorthand. Before Odoo renders a collection
+template, a ``#name`` typed in its text (never in an attribute: ``href="#top"``
+and ``color:#fff`` stay) becomes that expression; the text rendering produces
+(a customer's name, an invoice reference) is never read again. In a message
+the collector edited on the action, the hashtags typed in its text are
+expanded the same way when it is sent.
+
+Another addon adds a hashtag by extending ``_get_hashtags()`` and adding the
+field ``hashtag_<name>`` and the method ``_hashtag_<name>``.
 """
 
 import re
 
+from lxml import etree
 from lxml import html as lxml_html
-from markupsafe import Markup, escape
 
-from odoo import api, fields, models
-from odoo.tools import format_amount, format_date, is_html_empty
+from odoo import api, models
+from odoo.tools import is_html_empty
+from odoo.tools.rendering_tools import INLINE_TEMPLATE_REGEX
 
 HASHTAG_RE = re.compile(r"#([a-z][a-z0-9_]*)")
+
+# Elements whose text is not text a reader sees: CSS colours are no hashtags.
+NON_TEXT_TAGS = ("style", "script")
 
 
 class DsoHashtag(models.AbstractModel):
@@ -25,11 +46,14 @@ class DsoHashtag(models.AbstractModel):
 
     @api.model
     def _get_hashtags(self):
-        """The documented hashtags: name -> what it becomes."""
+        """The hashtags: name -> what it becomes."""
         return {
             "customer_name": self.env._("Name of the customer"),
             "collector_name": self.env._("Name of the customer's collector"),
-            "collector_signature": self.env._("Email signature of the collector"),
+            "collector_signature": self.env._(
+                "Email signature of the collector (else the collector's name); "
+                "nothing in letters"
+            ),
             "company_logo": self.env._("Logo of the company"),
             "amount_due": self.env._("Total of the open items"),
             "amount_overdue": self.env._("Total of the items past their due date"),
@@ -57,6 +81,67 @@ class DsoHashtag(models.AbstractModel):
             for name, description in self._get_hashtags().items()
         )
 
+    @api.model
+    def _field_name(self, name, fmt="html"):
+        """The action's field serving hashtag ``name``: ``hashtag_<name>``,
+        or its plain-text twin ``hashtag_<name>_text`` in text (subjects,
+        SMS) for the hashtags that are HTML (tables, logo, signature)."""
+        text_field = f"hashtag_{name}_text"
+        if fmt == "text" and text_field in self.env["dso.collection.action"]._fields:
+            return text_field
+        return f"hashtag_{name}"
+
+    # ------------------------------------------------------------------
+    # Where hashtags are: the text of HTML, the literal parts of inline
+    # templates
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _split(self, text, known):
+        """``text`` cut around its known hashtags: [text, name, text, name,
+        ..., text]. Unknown ones stay in the text."""
+        pieces, start = [""], 0
+        for match in HASHTAG_RE.finditer(text or ""):
+            if match.group(1) not in known:
+                continue
+            pieces[-1] += text[start : match.start()]
+            pieces += [match.group(1), ""]
+            start = match.end()
+        pieces[-1] += (text or "")[start:]
+        return pieces
+
+    @api.model
+    def _text_nodes(self, root):
+        """(element, "text" or "tail") of every text node of ``root`` a
+        reader sees: no attribute, no comment, no style or script."""
+        for node in root.iter():
+            if node is not root and node.tail:
+                yield node, "tail"
+            if isinstance(node.tag, str) and node.tag not in NON_TEXT_TAGS:
+                if node.text:
+                    yield node, "text"
+
+    @api.model
+    def _html_texts(self, content):
+        """The text nodes of an HTML content."""
+        root = lxml_html.fragment_fromstring(str(content), create_parent="div")
+        return [getattr(node, slot) for node, slot in self._text_nodes(root)]
+
+    @api.model
+    def _inline_literals(self, content):
+        """The literal parts of an inline template (outside ``{{ }}``)."""
+        return [literal for literal, _expr in self._inline_parts(content)]
+
+    @api.model
+    def _inline_parts(self, content):
+        """[(literal, expression source or "")] of an inline template."""
+        parts, start = [], 0
+        for match in INLINE_TEMPLATE_REGEX.finditer(content):
+            parts.append((content[start : match.start()], match.group(0)))
+            start = match.end()
+        parts.append((content[start:], ""))
+        return parts
+
     # ------------------------------------------------------------------
     # Checking
     # ------------------------------------------------------------------
@@ -64,20 +149,23 @@ class DsoHashtag(models.AbstractModel):
     @api.model
     def _find_unknown(self, content, is_html=False):
         """Hashtags of ``content`` that do not exist, in order of appearance.
-        In HTML only the text is read: colours (#fff) and anchors (#top) in
-        attributes are not hashtags."""
-        if not content:
+        In HTML only the text is read (colours, anchors and links in
+        attributes are no hashtags); in an inline template (subject, SMS),
+        only what is outside ``{{ }}``."""
+        if not content or "#" not in str(content):
             return []
-        text = content
         if is_html:
             if is_html_empty(content):
                 return []
-            text = " ".join(lxml_html.fromstring(f"<div>{content}</div>").itertext())
+            texts = self._html_texts(content)
+        else:
+            texts = self._inline_literals(str(content))
         known = self._get_hashtags()
         unknown = []
-        for name in HASHTAG_RE.findall(text):
-            if name not in known and name not in unknown:
-                unknown.append(name)
+        for text in texts:
+            for name in HASHTAG_RE.findall(text):
+                if name not in known and name not in unknown:
+                    unknown.append(name)
         return unknown
 
     @api.model
@@ -91,219 +179,84 @@ class DsoHashtag(models.AbstractModel):
         )
 
     # ------------------------------------------------------------------
-    # Rendering
+    # The shorthand: #name written as the field's expression, before Odoo
+    # renders the source
     # ------------------------------------------------------------------
 
     @api.model
-    def _read_items(self, actions):
-        """The open items of the actions' customers, read for all actions at
-        once (oldest due first): {action id: account.move.line}."""
-        planner = self.env["dso.collection.planner"]
-        ids_by_action, all_ids = {}, []
-        for company in actions.company_id:
-            company_actions = actions.filtered(lambda a, c=company: a.company_id == c)
-            items = planner._read_open_items(company, company_actions.partner_id.ids)
-            for action in company_actions:
-                ordered = sorted(
-                    items.get(action.partner_id.id, []),
-                    key=lambda item: (item.due, item.date, item.id),
-                )
-                ids_by_action[action.id] = [item.id for item in ordered]
-                all_ids += ids_by_action[action.id]
-        Line = self.env["account.move.line"]
-        return {
-            action_id: Line.browse(ids).with_prefetch(all_ids)
-            for action_id, ids in ids_by_action.items()
-        }
-
-    @api.model
-    def _render(self, action, content, fmt="html", items=None):
-        """Replace the hashtags of ``content`` with the data of ``action``.
-
-        :param fmt: "html" (content is HTML: values are escaped or safe
-            markup) or "text" (SMS: plain text)
-        :param items: the customer's open items, when already read by
-            ``_read_items`` for many actions
-        """
-        if not content:
-            return content
+    def _has_known(self, content):
         known = self._get_hashtags()
-        action = action.with_context(lang=action.partner_id.lang or self.env.lang)
-        if items is None:
-            items = self._read_items(action)[action.id]
-        cache = {}
-
-        def replace(match):
-            name = match.group(1)
-            if name not in known:
-                return match.group(0)
-            if name not in cache:
-                value = getattr(self, f"_hashtag_{name}")(action, fmt, items)
-                cache[name] = escape(value) if fmt == "html" else str(value)
-            return cache[name]
-
-        if fmt == "html":
-            return Markup(HASHTAG_RE.sub(replace, str(content)))
-        return HASHTAG_RE.sub(replace, content)
-
-    # Data shared by the hashtags -------------------------------------------
+        return any(name in known for name in HASHTAG_RE.findall(str(content or "")))
 
     @api.model
-    def _overdue_items(self, items):
-        today = fields.Date.context_today(self)
-        return items.filtered(
-            lambda line: (
-                line.amount_residual > 0 and (line.date_maturity or line.date) < today
-            )
+    def _expand_qweb_source(self, source):
+        """HTML source (QWeb) in which each ``#name`` of its text became
+        ``<t t-out="object.hashtag_name"/>``; returned as is when it has no
+        known hashtag."""
+        if not source or not self._has_known(source):
+            return source
+        known = self._get_hashtags()
+        root = lxml_html.fragment_fromstring(str(source), create_parent="div")
+        for node, slot in list(self._text_nodes(root)):
+            pieces = self._split(getattr(node, slot), known)
+            if len(pieces) == 1:
+                continue
+            setattr(node, slot, pieces[0])
+            if slot == "text":
+                parent, position = node, 0
+            else:
+                parent, position = node.getparent(), node.getparent().index(node) + 1
+            for offset, index in enumerate(range(1, len(pieces), 2)):
+                out = etree.Element("t")
+                out.set("t-out", f"object.{self._field_name(pieces[index])}")
+                out.tail = pieces[index + 1]
+                parent.insert(position + offset, out)
+        return (root.text or "") + "".join(
+            lxml_html.tostring(child, encoding="unicode") for child in root
         )
 
     @api.model
-    def _sum(self, lines, field):
-        """Sum of ``field`` (an amount in the item's currency) over ``lines``,
-        in their currency when they share one, else in the company currency."""
-        company_currency = (
-            lines.company_id.currency_id[:1] or self.env.company.currency_id
-        )
-        currencies = lines.currency_id
-        if len(currencies) == 1:
-            return sum(lines.mapped(field)), currencies
-        # Mixed currencies: convert each item to the company currency.
-        total = 0.0
-        for line in lines:
-            total += line.currency_id._convert(
-                line[field], company_currency, line.company_id, fields.Date.today()
-            )
-        return total, company_currency
+    def _expand_inline_source(self, source):
+        """Inline template (subject, SMS) in which each ``#name`` outside
+        ``{{ }}`` became ``{{ object.hashtag_name }}`` (its text twin for
+        the HTML hashtags)."""
+        if not source or not self._has_known(source):
+            return source
+        known = self._get_hashtags()
+        result = []
+        for literal, expression in self._inline_parts(str(source)):
+            pieces = self._split(literal, known)
+            for index, piece in enumerate(pieces):
+                if index % 2:
+                    field = self._field_name(piece, "text")
+                    result.append("{{ object." + field + " }}")
+                else:
+                    result.append(piece)
+            result.append(expression)
+        return "".join(result)
+
+    # ------------------------------------------------------------------
+    # A message the collector edited on the action
+    # ------------------------------------------------------------------
 
     @api.model
-    def _format_amount(self, action, amount, currency):
-        return format_amount(self.env, amount, currency, lang_code=self._lang(action))
-
-    @api.model
-    def _lang(self, action):
-        return action.partner_id.lang or self.env.lang or "en_US"
-
-    @api.model
-    def _amount(self, action, lines, field):
-        amount, currency = self._sum(lines, field)
-        return self._format_amount(action, amount, currency or action.currency_id)
-
-    @api.model
-    def _items_table(self, action, lines, fmt):
-        lang = self._lang(action)
-        if fmt == "text":
-            return "; ".join(
-                " ".join(
-                    (
-                        line.move_name,
-                        self._format_amount(
-                            action, line.amount_residual_currency, line.currency_id
-                        ),
-                        format_date(
-                            self.env, line.date_maturity or line.date, lang_code=lang
-                        ),
-                    )
-                )
-                for line in lines
-            )
-        return (
-            self.env["ir.qweb"]
-            .with_context(lang=lang)
-            ._render(
-                "dso_collection.dso_hashtag_items_table",
-                {
-                    "lines": lines,
-                    "lang": lang,
-                    "format_amount": lambda amount, currency: self._format_amount(
-                        action, amount, currency
-                    ),
-                    "format_date": lambda date: format_date(
-                        self.env, date, lang_code=lang
-                    ),
-                    "total": self._amount(action, lines, "amount_residual_currency"),
-                },
-            )
+    def _expand_message(self, action, content, is_html):
+        """The hashtags the collector typed in the text of the message of
+        ``action``, expanded by the same fields. HTML goes through Odoo's
+        QWeb rendering in its regex mode (it evaluates nothing; the message
+        is sanitized HTML, only the expressions written here are read);
+        plain text (subject, SMS) reads the fields directly, so that a
+        ``{{`` the collector typed stays text."""
+        action.ensure_one()
+        if not content or not self._has_known(content):
+            return content
+        if is_html:
+            source = self._expand_qweb_source(content)
+            return self.env["mail.render.mixin"]._render_template_qweb_regex(
+                source, action._name, action.ids
+            )[action.id]
+        pieces = self._split(content, self._get_hashtags())
+        return "".join(
+            str(action[self._field_name(piece, "text")] or "") if index % 2 else piece
+            for index, piece in enumerate(pieces)
         )
-
-    # The hashtags ------------------------------------------------------------
-
-    def _hashtag_customer_name(self, action, fmt, items):
-        return action.partner_id.name or ""
-
-    def _hashtag_collector_name(self, action, fmt, items):
-        return (action.user_id or action.partner_id.dso_collector_id).name or ""
-
-    def _hashtag_collector_signature(self, action, fmt, items):
-        signature = (action.user_id or self.env.user).signature
-        if fmt == "text":
-            return lxml_html.fromstring(f"<div>{signature or ''}</div>").text_content()
-        return signature or Markup()
-
-    def _hashtag_company_logo(self, action, fmt, items):
-        company = action.company_id
-        if fmt == "text" or not company.logo:
-            return "" if fmt == "text" else Markup()
-        return Markup(
-            '<img src="%s/logo.png?company=%s" alt="%s" style="max-height: 60px;"/>'
-        ) % (
-            company.get_base_url(),
-            company.id,
-            company.name,
-        )
-
-    def _hashtag_amount_due(self, action, fmt, items):
-        return self._amount(action, items, "amount_residual_currency")
-
-    def _hashtag_amount_overdue(self, action, fmt, items):
-        return self._amount(
-            action, self._overdue_items(items), "amount_residual_currency"
-        )
-
-    def _hashtag_oldest_due_date(self, action, fmt, items):
-        overdue = self._overdue_items(items)
-        if not overdue:
-            return ""
-        oldest = min(line.date_maturity or line.date for line in overdue)
-        return format_date(self.env, oldest, lang_code=self._lang(action))
-
-    def _hashtag_days_overdue(self, action, fmt, items):
-        overdue = self._overdue_items(items)
-        return str(max(overdue.mapped("dso_days_overdue"), default=0))
-
-    def _hashtag_items_list(self, action, fmt, items):
-        return self._items_table(action, items, fmt)
-
-    def _hashtag_items_list_overdue(self, action, fmt, items):
-        return self._items_table(action, self._overdue_items(items), fmt)
-
-    def _hashtag_items_list_selected(self, action, fmt, items):
-        return self._items_table(action, self._selected_items(action, items), fmt)
-
-    def _hashtag_items_amount_selected(self, action, fmt, items):
-        return self._amount(
-            action, self._selected_items(action, items), "amount_residual_currency"
-        )
-
-    def _hashtag_items_amount_selected_late_penalties(self, action, fmt, items):
-        return self._amount(
-            action, self._selected_items(action, items), "dso_penalty_total"
-        )
-
-    def _hashtag_items_amount_selected_include_late_penalties(self, action, fmt, items):
-        return self._amount(
-            action, self._selected_items(action, items), "dso_amount_with_penalties"
-        )
-
-    def _hashtag_late_penalties(self, action, fmt, items):
-        return self._amount(action, items, "dso_penalty_amount")
-
-    def _hashtag_recovery_cost(self, action, fmt, items):
-        return self._amount(action, items, "dso_recovery_cost_amount")
-
-    @api.model
-    def _selected_items(self, action, items):
-        """The action's items still open (all open items if it lists none)."""
-        selected = action.line_ids.filtered(lambda line: not line.reconciled).sorted(
-            lambda line: (line.date_maturity or line.date, line.id)
-        )
-        return selected or items.filtered(lambda line: not line.dso_excluded)

@@ -1,22 +1,12 @@
-from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo import api, models
 
 
 class MailTemplate(models.Model):
-    _inherit = "mail.template"
+    """Collection hashtags in email and letter templates (``dso.hashtag.mixin``)."""
 
-    dso_hashtag_help = fields.Text(
-        string="Collection hashtags", compute="_compute_dso_hashtag_help"
-    )
+    _name = "mail.template"
+    _inherit = ["dso.hashtag.mixin", "mail.template"]
 
-    def _compute_dso_hashtag_help(self):
-        self.dso_hashtag_help = self.env["dso.hashtag"]._get_help()
-
-    @api.constrains("subject", "body_html", "model_id")
-    def _check_dso_hashtags(self):
-        Hashtag = self.env["dso.hashtag"]
-        for template in self.filtered(lambda t: t.model == "dso.collection.action"):
-            unknown = Hashtag._find_unknown(template.subject or "")
-            unknown += Hashtag._find_unknown(template.body_html or "", is_html=True)
-            if unknown:
-                raise ValidationError(Hashtag._unknown_message(template.name, unknown))
+    @api.model
+    def _dso_hashtag_fields(self):
+        return {"subject": False, "body_html": True}

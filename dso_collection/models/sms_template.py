@@ -1,21 +1,12 @@
-from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo import api, models
 
 
 class SmsTemplate(models.Model):
-    _inherit = "sms.template"
+    """Collection hashtags in SMS templates (``dso.hashtag.mixin``)."""
 
-    dso_hashtag_help = fields.Text(
-        string="Collection hashtags", compute="_compute_dso_hashtag_help"
-    )
+    _name = "sms.template"
+    _inherit = ["dso.hashtag.mixin", "sms.template"]
 
-    def _compute_dso_hashtag_help(self):
-        self.dso_hashtag_help = self.env["dso.hashtag"]._get_help()
-
-    @api.constrains("body", "model_id")
-    def _check_dso_hashtags(self):
-        Hashtag = self.env["dso.hashtag"]
-        for template in self.filtered(lambda t: t.model == "dso.collection.action"):
-            unknown = Hashtag._find_unknown(template.body or "")
-            if unknown:
-                raise ValidationError(Hashtag._unknown_message(template.name, unknown))
+    @api.model
+    def _dso_hashtag_fields(self):
+        return {"body": False}

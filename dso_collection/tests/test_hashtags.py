@@ -1,18 +1,27 @@
+import base64
+from unittest.mock import patch
+
 from freezegun import freeze_time
 from markupsafe import Markup
 
 from odoo import Command
-from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
+from odoo.tools import SQL
 
 from .common import DsoCollectionCommon
 
 NBSP = "\N{NO-BREAK SPACE}"
 
+# A 1x1 PNG: a logo of the company's own, not Odoo's placeholder.
+PNG = base64.b64encode(
+    bytes.fromhex(
+        "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+        "1f15c4890000000d49444154789c6360000002000100e221bc330000000049454e44ae426082"
+    )
+)
 
-@tagged("post_install", "-at_install")
-@freeze_time("2026-03-01")
-class TestHashtags(DsoCollectionCommon):
+
+class HashtagCommon(DsoCollectionCommon):
     """Every hashtag on one customer, as of 2026-03-01:
 
     - invoice A: 1 000 due 2026-01-10 (50 days late)
@@ -20,6 +29,9 @@ class TestHashtags(DsoCollectionCommon):
     - credit note C: 100
     Open balance 1 400, overdue 1 000. With 10 % a year: interest on A =
     1 000 x 0.10 x 50 / 365 = 13.70; recovery cost 40 on A.
+
+    The test classes freeze the time on 2026-03-01 (``freeze_time`` on each
+    concrete class: on a base class it would set up that base class).
     """
 
     @classmethod
@@ -38,95 +50,156 @@ class TestHashtags(DsoCollectionCommon):
             {"dso_late_penalty": True, "dso_recovery_cost": True}
         )
         with freeze_time("2026-03-01"):
-            cls.inv_a = cls._invoice(cls.customer, 1000, "2026-01-10", "2025-12-10")
-            cls.inv_b = cls._invoice(cls.customer, 500, "2026-03-20", "2026-02-18")
-            cls.refund = cls._invoice(
-                cls.customer, 100, "2026-02-01", move_type="out_refund"
+            cls.inv_a = cls._create_invoice(
+                cls.customer,
+                amount=1000,
+                due_date="2026-01-10",
+                invoice_date="2025-12-10",
+            )
+            cls.inv_b = cls._create_invoice(
+                cls.customer,
+                amount=500,
+                due_date="2026-03-20",
+                invoice_date="2026-02-18",
+            )
+            cls.refund = cls._create_invoice(
+                cls.customer, amount=100, due_date="2026-02-01", move_type="out_refund"
             )
         cls.line_a = cls._receivable(cls.inv_a)
         cls.line_b = cls._receivable(cls.inv_b)
         cls.line_c = cls._receivable(cls.refund)
-        cls.action = cls.env["dso.collection.action"].create(
+        cls.action = cls._email_action()
+
+    @classmethod
+    def _email_action(cls, **vals):
+        return cls.env["dso.collection.action"].create(
             {
                 "name": "Reminder",
+                "is_specific": True,
                 "partner_id": cls.customer.id,
                 "action_type": "email",
                 "date": "2026-03-01",
                 "user_id": cls.collector.id,
                 "line_ids": [Command.set((cls.line_a | cls.line_b).ids)],
+                **vals,
             }
         )
 
-    def _render_message(self, action):
-        """The message the sending path prepares for ``action``."""
-        action.write({"subject": False, "body_html": False, "sms_body": False})
-        return self.env["dso.collection.send"]._prepare_contents(action)[action.id]
+    def _value(self, name, action=None, fmt=None):
+        """The field of hashtag ``name`` (its text twin with fmt="text"),
+        read afresh."""
+        action = action or self.action
+        action._dso_invalidate_hashtags()
+        return action[self.env["dso.hashtag"]._field_name(name, fmt or "html")]
 
-    def _html(self, content, action=None):
-        return str(
-            self.env["dso.hashtag"]._render(action or self.action, Markup(content))
+    def _typed(self, content, action=None, is_html=False):
+        """``content`` typed by the collector in the action's message, as
+        sending expands it."""
+        return self.env["dso.hashtag"]._expand_message(
+            action or self.action, content, is_html
         )
 
-    def _text(self, content, action=None):
-        return self.env["dso.hashtag"]._render(action or self.action, content, "text")
+
+@tagged("post_install", "-at_install")
+@freeze_time("2026-03-01")
+class TestHashtags(HashtagCommon):
+    """What each hashtag becomes: the fields ``hashtag_<name>``, and the
+    ``#name`` a collector types in a message, expanded by the same fields."""
 
     def test_customer_and_collector(self):
-        self.assertEqual(self._text("#customer_name"), "Acme Corp")
-        self.assertEqual(self._text("Dear #customer_name,"), "Dear Acme Corp,")
-        self.assertEqual(self._text("#collector_name"), "Colette Collector")
-        self.assertIn("<b>credit desk</b>", self._html("#collector_signature"))
-        self.assertEqual(self._text("#collector_signature"), "Colette, credit desk")
+        self.assertEqual(self._value("customer_name"), "Acme Corp")
+        self.assertEqual(self._typed("Dear #customer_name,"), "Dear Acme Corp,")
+        self.assertEqual(self._value("collector_name"), "Colette Collector")
+        self.assertIn("<b>credit desk</b>", self._value("collector_signature"))
+        self.assertEqual(
+            self._value("collector_signature", fmt="text"), "Colette, credit desk"
+        )
+        self.assertEqual(self._typed("#collector_signature"), "Colette, credit desk")
+
+    def test_signature_once_without_separator(self):
+        """Odoo's default signature starts with "--" and the name: the
+        hashtag gives the name once, without the separator line."""
+        self.collector.signature = Markup("<p>--<br>Colette Collector</p>")
+        signature = str(self._value("collector_signature"))
+        self.assertNotIn("--", signature)
+        self.assertEqual(signature.count("Colette Collector"), 1)
+        # No signature: the collector's name closes the message.
+        self.collector.signature = False
+        self.assertEqual(
+            str(self._value("collector_signature")), "<p>Colette Collector</p>"
+        )
+
+    def test_no_signature_in_letters(self):
+        for action_type in ("letter", "registered_letter", "litigation"):
+            with self.subTest(action_type=action_type):
+                self.action.action_type = action_type
+                self.assertFalse(self._value("collector_signature"))
+                self.assertFalse(self._value("collector_signature", fmt="text"))
 
     def test_values_are_escaped(self):
         self.customer.name = 'Acme <script>alert("x")</script> & Co'
-        html = self._html("<p>#customer_name</p>")
+        html = str(self._typed("<p>#customer_name</p>", is_html=True))
         self.assertNotIn("<script>", html)
         self.assertIn("&lt;script&gt;", html)
         self.assertIn("&amp; Co", html)
-        # The item table escapes invoice references too.
-        self.line_a.move_id.sudo().ref = "<i>ref</i>"
-        self.assertNotIn("<script", self._html("#items_list"))
+        # The item table escapes what it shows too (the invoice numbers).
+        self.env.cr.execute(
+            SQL(
+                "UPDATE account_move_line SET move_name = %s WHERE id = %s",
+                "<i>INV</i>",
+                self.line_a.id,
+            )
+        )
+        self.env.invalidate_all()
+        table = str(self._value("items_list"))
+        self.assertIn("&lt;i&gt;INV&lt;/i&gt;", table)
+        self.assertNotIn("<i>INV", table)
 
     def test_company_logo(self):
-        html = self._html("#company_logo")
-        self.assertIn(f"/logo.png?company={self.company.id}", html)
+        # Odoo's placeholder logo: nothing.
+        self.assertTrue(self.company.uses_default_logo)
+        self.assertFalse(self._value("company_logo"))
+        self.company.logo = PNG
+        self.assertFalse(self.company.uses_default_logo)
+        html = str(self._value("company_logo"))
         self.assertTrue(html.startswith("<img"))
-        self.assertEqual(self._text("#company_logo"), "")
+        self.assertIn(f"/logo.png?company={self.company.id}", html)
+        self.assertEqual(self._value("company_logo", fmt="text"), "")
 
     def test_amounts(self):
-        self.assertEqual(self._text("#amount_due"), f"${NBSP}1,400.00")
-        self.assertEqual(self._text("#amount_overdue"), f"${NBSP}1,000.00")
-        self.assertEqual(self._text("#items_amount_selected"), f"${NBSP}1,500.00")
-        self.assertEqual(self._text("#oldest_due_date"), "01/10/2026")
-        self.assertEqual(self._text("#days_overdue"), "50")
+        self.assertEqual(self._value("amount_due"), f"${NBSP}1,400.00")
+        self.assertEqual(self._value("amount_overdue"), f"${NBSP}1,000.00")
+        self.assertEqual(self._value("items_amount_selected"), f"${NBSP}1,500.00")
+        self.assertEqual(self._value("oldest_due_date"), "01/10/2026")
+        self.assertEqual(self._value("days_overdue"), "50")
 
     def test_penalties(self):
-        self.assertEqual(self._text("#late_penalties"), f"${NBSP}13.70")
-        self.assertEqual(self._text("#recovery_cost"), f"${NBSP}40.00")
+        self.assertEqual(self._value("late_penalties"), f"${NBSP}13.70")
+        self.assertEqual(self._value("recovery_cost"), f"${NBSP}40.00")
         self.assertEqual(
-            self._text("#items_amount_selected_late_penalties"), f"${NBSP}53.70"
+            self._value("items_amount_selected_late_penalties"), f"${NBSP}53.70"
         )
         self.assertEqual(
-            self._text("#items_amount_selected_include_late_penalties"),
+            self._value("items_amount_selected_include_late_penalties"),
             f"${NBSP}1,553.70",
         )
         self.customer.with_company(self.company).dso_late_penalty = False
         self.env.invalidate_all()
-        self.assertEqual(self._text("#late_penalties"), f"${NBSP}0.00")
+        self.assertEqual(self._value("late_penalties"), f"${NBSP}0.00")
         self.assertEqual(
-            self._text("#items_amount_selected_late_penalties"), f"${NBSP}40.00"
+            self._value("items_amount_selected_late_penalties"), f"${NBSP}40.00"
         )
 
     def test_item_lists(self):
-        html = self._html("#items_list")
+        html = str(self._value("items_list"))
         self.assertIn("<table", html)
         for line in (self.line_a, self.line_b, self.line_c):
             self.assertIn(line.move_name, html)
-        overdue = self._html("#items_list_overdue")
+        overdue = str(self._value("items_list_overdue"))
         self.assertIn(self.line_a.move_name, overdue)
         self.assertNotIn(self.line_b.move_name, overdue)
         self.assertNotIn(self.line_c.move_name, overdue)
-        selected = self._html("#items_list_selected")
+        selected = str(self._value("items_list_selected"))
         self.assertIn(self.line_b.move_name, selected)
         # Oldest due date first.
         self.assertLess(
@@ -135,37 +208,29 @@ class TestHashtags(DsoCollectionCommon):
         self.assertNotIn(self.line_c.move_name, selected)
         # Short text for SMS.
         self.assertEqual(
-            self._text("#items_list_overdue"),
+            self._value("items_list_overdue", fmt="text"),
             f"{self.line_a.move_name} ${NBSP}1,000.00 01/10/2026",
         )
 
     def test_language_formatting(self):
         self.env["res.lang"]._activate_lang("fr_FR")
         self.customer.lang = "fr_FR"
-        french = self._text("#amount_due")
+        french = self._value("amount_due")
         self.assertIn("400,00", french)
         self.assertNotIn("1,400.00", french)
-        self.assertEqual(self._text("#oldest_due_date"), "10/01/2026")
+        self.assertEqual(self._value("oldest_due_date"), "10/01/2026")
 
     def test_foreign_currency_items(self):
         """Amounts are in the items' currency when they share one."""
         currency = self.setup_other_currency("EUR", rates=[("2026-01-01", 2.0)])
         customer = self._create_customer("Euro Client", email="eu@example.com")
-        move = self.env["account.move"].create(
-            {
-                "move_type": "out_invoice",
-                "partner_id": customer.id,
-                "currency_id": currency.id,
-                "invoice_date": "2026-01-15",
-                "invoice_date_due": "2026-02-01",
-                "invoice_line_ids": [
-                    Command.create(
-                        {"name": "x", "price_unit": 300, "tax_ids": [Command.clear()]}
-                    )
-                ],
-            }
+        move = self._create_invoice(
+            customer,
+            amount=300,
+            due_date="2026-02-01",
+            invoice_date="2026-01-15",
+            currency=currency,
         )
-        move.action_post()
         action = self.env["dso.collection.action"].create(
             {
                 "name": "Reminder",
@@ -175,96 +240,85 @@ class TestHashtags(DsoCollectionCommon):
                 "line_ids": [Command.set(self._receivable(move).ids)],
             }
         )
-        self.assertEqual(self._text("#amount_due", action), f"300.00{NBSP}€")
+        self.assertEqual(self._value("amount_due", action), f"300.00{NBSP}€")
 
-    def test_unknown_hashtags_are_left_and_listed(self):
+    def test_computed_for_all_actions_at_once(self):
+        """The items are read once for all the actions rendered together."""
+        actions = self.action | self._email_action() | self._email_action()
+        hashtag_class = type(self.env["dso.hashtag"])
+        read_items = hashtag_class._read_items
+        calls = []
+
+        def spy(model, actions):
+            calls.append(actions.ids)
+            return read_items(model, actions)
+
+        with patch.object(hashtag_class, "_read_items", spy):
+            actions._dso_invalidate_hashtags()
+            self.assertEqual(
+                actions.mapped("hashtag_amount_due"), [f"${NBSP}1,400.00"] * 3
+            )
+            self.assertTrue(all(actions.mapped("hashtag_items_list_overdue")))
+        self.assertEqual(calls, [actions.ids])
+
+    def test_new_action_without_customer(self):
+        action = self.env["dso.collection.action"].new({"action_type": "email"})
+        self.assertFalse(action.hashtag_amount_due)
+        self.assertFalse(action.hashtag_items_list)
+        self.assertEqual(action.recipients_display, "")
+
+    def test_typed_hashtags_in_text_only(self):
+        """In a message the collector edited, hashtags of the text are
+        expanded; anchors, colours and unknown words stay."""
+        html = str(
+            self._typed(
+                '<p style="color:#fff">Owed: #amount_due, '
+                '<a href="#amount_due">see #amount_overdue</a> #amount_dew</p>',
+                is_html=True,
+            )
+        )
+        self.assertIn(f"Owed: ${NBSP}1,400.00,", html)
+        self.assertIn(f"see ${NBSP}1,000.00", html)
+        self.assertIn('href="#amount_due"', html)
+        self.assertIn("color:#fff", html)
+        self.assertIn("#amount_dew", html)
+        # In text, "{{" the collector types stays text: nothing is evaluated.
+        self.assertEqual(
+            self._typed("{{ object.id }} #days_overdue"), "{{ object.id }} 50"
+        )
+
+    def test_unknown_hashtags_listed(self):
         Hashtag = self.env["dso.hashtag"]
-        self.assertEqual(self._text("#amount_dew"), "#amount_dew")
         self.assertEqual(
             Hashtag._find_unknown(
                 "<p>#amount_dew and #customer_name</p>", is_html=True
             ),
             ["amount_dew"],
         )
-        # Colours and anchors in attributes are not hashtags.
+        # Colours and anchors in attributes, and CSS, are not hashtags.
         self.assertEqual(
             Hashtag._find_unknown(
-                '<p style="color:#ff0000"><a href="#top">#customer_name</a></p>',
+                '<style>p {color: #ff0000}</style><p style="color:#ff0000">'
+                '<a href="#top">#customer_name</a></p>',
                 is_html=True,
             ),
             [],
         )
-
-    def test_unknown_hashtag_refused_on_mail_template(self):
-        model = self.env["ir.model"]._get("dso.collection.action")
-        with self.assertRaisesRegex(ValidationError, "#amount_dew"):
-            self.env["mail.template"].create(
-                {
-                    "name": "Typo",
-                    "model_id": model.id,
-                    "subject": "Reminder",
-                    "body_html": "<p>You owe #amount_dew</p>",
-                }
-            )
-        template = self.env.ref("dso_collection.mail_template_dso_first_reminder")
-        with self.assertRaisesRegex(ValidationError, "#customer_nme"):
-            template.subject = "Hello #customer_nme"
-        # Templates of other documents are not checked.
-        self.env["mail.template"].create(
-            {
-                "name": "Other",
-                "model_id": self.env["ir.model"]._get("res.partner").id,
-                "body_html": "<p>#anything</p>",
-            }
-        )
-
-    def test_unknown_hashtag_refused_on_sms_template(self):
-        model = self.env["ir.model"]._get("dso.collection.action")
-        with self.assertRaisesRegex(ValidationError, "#amount_dew"):
-            self.env["sms.template"].create(
-                {"name": "Typo", "model_id": model.id, "body": "Pay #amount_dew"}
-            )
-
-    def test_unknown_hashtag_refused_on_send(self):
-        self.action.write({"subject": "Reminder", "body_html": "<p>#amount_dew</p>"})
-        with self.assertRaisesRegex(UserError, "#amount_dew"):
-            self.action.action_send()
-        self.assertEqual(self.action.state, "todo")
-        self.assertFalse(self.action.mail_id)
-
-    def test_shipped_templates_render_every_hashtag(self):
-        """The shipped templates render with no hashtag left."""
-        for xmlid in (
-            "mail_template_dso_friendly_reminder",
-            "mail_template_dso_first_reminder",
-            "mail_template_dso_second_reminder",
-            "mail_template_dso_formal_notice",
-            "mail_template_dso_litigation",
-            "mail_template_dso_internal",
-        ):
-            with self.subTest(template=xmlid):
-                self.action.mail_template_id = self.env.ref(f"dso_collection.{xmlid}")
-                values = self._render_message(self.action)
-                for name in self.env["dso.hashtag"]._get_hashtags():
-                    self.assertNotIn(f"#{name}", values["subject"])
-                    self.assertNotIn(f"#{name}", str(values["body_html"]))
-                self.assertIn("Acme Corp", str(values["body_html"]))
-        self.action.write(
-            {
-                "action_type": "sms",
-                "sms_template_id": self.env.ref(
-                    "dso_collection.sms_template_dso_reminder"
-                ).id,
-            }
-        )
-        sms = self._render_message(self.action)["sms_body"]
+        # In an inline template, only what is outside {{ }}.
         self.assertEqual(
-            sms,
-            f"Acme Corp, ${NBSP}1,000.00 is overdue since 01/10/2026. "
-            "Please pay or call us. Colette Collector",
+            Hashtag._find_unknown("{{ object.name or '#none' }} #nope #days_overdue"),
+            ["nope"],
         )
 
     def test_hashtag_help_lists_every_hashtag(self):
         template = self.env.ref("dso_collection.mail_template_dso_first_reminder")
+        sms_template = self.env.ref("dso_collection.sms_template_dso_reminder")
         for name in self.env["dso.hashtag"]._get_hashtags():
             self.assertIn(f"#{name}:", template.dso_hashtag_help)
+            self.assertIn(f"#{name}:", sms_template.dso_hashtag_help)
+            # Each one is a field templates may use without being editors.
+            self.assertIn(f"hashtag_{name}", self.env["dso.collection.action"])
+            self.assertIn(
+                f"object.hashtag_{name}",
+                self.env["dso.collection.action"].mail_allowed_qweb_expressions(),
+            )
