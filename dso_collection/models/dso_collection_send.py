@@ -1,4 +1,4 @@
-"""Carrying collection actions out: content, checks, channels, automatic batch.
+"""Carrying collection actions out: content, checks, channels.
 
 Kept apart from the action model the way ``account.move.send`` keeps sending
 apart from invoices: the action holds what is to be done; this model prepares
@@ -8,12 +8,15 @@ result. Every method takes the actions it works on as its first argument.
 A channel is a method ``_send_<action type>(actions, contents)`` listed by
 ``_get_channel_methods()``: another addon adds or replaces a channel by
 extending that table. Letters (and the litigation file) are in
-``dso_collection_send_letter.py``.
+``dso_collection_send_letter.py``, who receives what in
+``dso_collection_send_recipients.py``, the automatic batch and the sending window
+in ``dso_collection_send_automatic.py``, what comes back from the mail server
+(failures, bounces) in ``dso_collection_send_delivery.py``.
 """
 
-from odoo import Command, api, fields, models
+from odoo import Command, api, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, is_html_empty
+from odoo.tools import is_html_empty
 
 from .dso_collection_constants import EMAIL_ACTION_TYPES
 
@@ -28,8 +31,8 @@ class DsoCollectionSend(models.AbstractModel):
 
     @api.model
     def _preview(self, actions):
-        """Render the template with its hashtags into the actions, where the
-        collector reads and edits it before sending."""
+        """Render the template into the actions, where the collector reads
+        and edits it before sending."""
         actions.write({"subject": False, "body_html": False, "sms_body": False})
         self._prepare_contents(actions, store=True)
 
@@ -39,15 +42,6 @@ class DsoCollectionSend(models.AbstractModel):
         for action in actions:
             self._check_content(action)
         self._carry_out(actions)
-
-    @api.model
-    def _confirm(self, actions):
-        """Approve automatic actions waiting for confirmation; those due are
-        sent at once, the others by the cron on their date."""
-        waiting = actions.filtered(lambda action: action.state == "to_confirm")
-        waiting.write({"state": "todo"})
-        today = fields.Date.context_today(self)
-        self._send_automatic(waiting.filtered(lambda action: action.date <= today))
 
     @api.model
     def _carry_out(self, actions):
@@ -86,8 +80,9 @@ class DsoCollectionSend(models.AbstractModel):
 
     @api.model
     def _render_templates(self, actions):
-        """Subject, body and SMS text of the actions' templates, hashtags not
-        yet expanded: {action id: values}. One rendering per template."""
+        """Subject, body and SMS text of the actions' templates, rendered by
+        Odoo (the hashtags are fields of the action): {action id: values}.
+        One rendering per template and language."""
         result = {action.id: {} for action in actions}
         for template in actions.mail_template_id:
             batch = actions.filtered(
@@ -115,9 +110,18 @@ class DsoCollectionSend(models.AbstractModel):
         return result
 
     @api.model
+    def _uses_template(self, action):
+        """Whether the action's message comes from its template: the
+        collector did not write one."""
+        if action.action_type == "sms":
+            return not action.sms_body
+        return is_html_empty(action.body_html)
+
+    @api.model
     def _prepare_contents(self, actions, store=False):
-        """Each action's message: from its template when the collector did
-        not write one, hashtags expanded (those the collector typed too).
+        """Each action's message: its template rendered when the collector
+        did not write one, else the collector's message with the hashtags
+        typed in its text expanded.
 
         Letters and SMS keep it on the action, which their channel reads; an
         email keeps it in its mail only, unless ``store`` (the preview).
@@ -125,31 +129,35 @@ class DsoCollectionSend(models.AbstractModel):
         :return: {action id: {subject, body_html} or {sms_body}}
         """
         actions = actions.filtered(lambda action: action.action_type != "call")
+        # The items may have changed since the hashtags were last read.
+        actions._dso_invalidate_hashtags()
         Hashtag = self.env["dso.hashtag"]
-        empty = actions.filtered(
-            lambda a: (
-                not a.sms_body if a.action_type == "sms" else is_html_empty(a.body_html)
-            )
-        )
-        rendered = self._render_templates(empty)
-        items = Hashtag._read_items(actions) if actions else {}
+        from_template = actions.filtered(self._uses_template)
+        rendered = self._render_templates(from_template)
         contents = {}
         for action in actions:
-            values = rendered.get(action.id, {})
+            values = rendered.get(action.id)
             if action.action_type == "sms":
-                body = values.get("sms_body", action.sms_body) or ""
+                if values is not None:
+                    content = {"sms_body": values.get("sms_body", "")}
+                else:
+                    content = {
+                        "sms_body": Hashtag._expand_message(
+                            action, action.sms_body, is_html=False
+                        )
+                    }
+            elif values is not None:
                 content = {
-                    "sms_body": Hashtag._render(action, body, "text", items[action.id])
+                    "subject": values.get("subject") or action.subject or action.name,
+                    "body_html": values.get("body_html", ""),
                 }
             else:
-                subject = values.get("subject", action.subject) or action.name
-                body = values.get("body_html", action.body_html) or ""
                 content = {
-                    "subject": Hashtag._render(
-                        action, subject, "text", items[action.id]
+                    "subject": Hashtag._expand_message(
+                        action, action.subject or action.name, is_html=False
                     ),
-                    "body_html": Hashtag._render(
-                        action, body, "html", items[action.id]
+                    "body_html": Hashtag._expand_message(
+                        action, action.body_html, is_html=True
                     ),
                 }
             if store or action.action_type not in EMAIL_ACTION_TYPES:
@@ -159,7 +167,8 @@ class DsoCollectionSend(models.AbstractModel):
 
     @api.model
     def _check_content(self, action):
-        """Refuse a message with unknown hashtags, or nothing to send."""
+        """Refuse a message or template with unknown hashtags, or nothing to
+        send."""
         action.ensure_one()
         Hashtag = self.env["dso.hashtag"]
         unknown = (
@@ -167,6 +176,13 @@ class DsoCollectionSend(models.AbstractModel):
             + Hashtag._find_unknown(action.body_html or "", is_html=True)
             + Hashtag._find_unknown(action.sms_body or "")
         )
+        if self._uses_template(action):
+            template = (
+                action.sms_template_id
+                if action.action_type == "sms"
+                else action.mail_template_id
+            )
+            unknown += template._dso_unknown_hashtags() if template else []
         if unknown:
             raise UserError(
                 self.env._(
@@ -175,7 +191,7 @@ class DsoCollectionSend(models.AbstractModel):
                     "the README and in the template editor's help.",
                     action=action.name,
                     customer=action.partner_id.display_name,
-                    hashtags=", ".join(f"#{name}" for name in unknown),
+                    hashtags=", ".join(f"#{name}" for name in dict.fromkeys(unknown)),
                 )
             )
         if (
@@ -230,47 +246,11 @@ class DsoCollectionSend(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
-    def _email_recipients(self, action):
-        action.ensure_one()
-        if action.action_type == "internal_email":
-            users = action.line_ids.dso_resolution_user_id | action.partner_id.user_id
-            return users.partner_id.filtered("email")
-        return action.partner_id._dso_collection_contacts()
-
-    @api.model
-    def _get_recipients_display(self, action):
-        """Who receives ``action``, as the collector reads it before and after
-        sending."""
-        if not action.partner_id:
-            return ""
-        if action.mail_id:
-            return ", ".join(action.mail_id.recipient_ids.mapped("email_formatted"))
-        if action.action_type in EMAIL_ACTION_TYPES:
-            return ", ".join(self._email_recipients(action).mapped("email_formatted"))
-        return ""
-
-    @api.model
-    def _no_recipient_message(self, action):
-        if action.action_type == "internal_email":
-            return self.env._(
-                "Nobody to ask about %(customer)s: set a salesperson on the customer "
-                "or a resolution owner with an email on the items of action "
-                "%(action)s.",
-                customer=action.partner_id.display_name,
-                action=action.name,
-            )
-        return self.env._(
-            "%(customer)s has no email address: add one to the customer or to its "
-            "invoicing contact, then send action %(action)s again.",
-            customer=action.partner_id.display_name,
-            action=action.name,
-        )
-
-    @api.model
     def _send_email(self, actions, contents):
         """Queue the actions' emails in one batch: each is a message on the
         customer's chatter and a mail.mail the mail queue sends, created in
-        the transaction that marks the action done."""
+        the transaction that marks the action done. Whether it is delivered
+        comes back later (``dso_collection_send_delivery.py``)."""
         vals_list = []
         subtype_id = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment")
         for action in actions:
@@ -302,7 +282,13 @@ class DsoCollectionSend(models.AbstractModel):
         mails = self.env["mail.mail"].sudo().create(vals_list)
         notes = {}
         for action, mail in zip(actions, mails, strict=True):
-            action.write({"mail_id": mail.id, "message_id": mail.mail_message_id.id})
+            action.write(
+                {
+                    "mail_id": mail.id,
+                    "message_id": mail.mail_message_id.id,
+                    "send_error": False,
+                }
+            )
             notes[action] = self.env._(
                 "Collection email “%(subject)s” sent to %(recipients)s.",
                 subject=mail.subject,
@@ -327,12 +313,16 @@ class DsoCollectionSend(models.AbstractModel):
             message = action.partner_id.sudo()._message_sms(
                 action.sms_body, sms_numbers=[number], put_in_queue=True
             )
+            # sudo: only administrators read sms.sms; this is the SMS just
+            # queued for the message above, kept to follow its delivery.
             sms = (
                 self.env["sms.sms"]
                 .sudo()
                 .search([("mail_message_id", "=", message.id)], limit=1)
             )
-            action.write({"message_id": message.id, "sms_id": sms.id})
+            action.write(
+                {"message_id": message.id, "sms_id": sms.id, "send_error": False}
+            )
             self._log_on_invoices(
                 {
                     action: self.env._(
@@ -344,107 +334,3 @@ class DsoCollectionSend(models.AbstractModel):
     @api.model
     def _send_call(self, actions, contents):
         """Nothing to send: the call was made; its activity is closed."""
-
-    # ------------------------------------------------------------------
-    # Automatic sending
-    # ------------------------------------------------------------------
-
-    @api.model
-    def _lock_automatic_batch(self, company, today, limit):
-        """Due automatic actions of ``company``, locked for this transaction;
-        rows another worker holds are skipped, so no email goes twice. A
-        customer gets at most one automatic email a day: when the next step
-        is already due too (a late customer catching up), it waits for the
-        next day."""
-        Action = self.env["dso.collection.action"]
-        Action.flush_model()
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT a.id
-                  FROM dso_collection_action a
-                 WHERE a.company_id = %(company)s
-                   AND a.automatic
-                   AND a.state = 'todo'
-                   AND a.date <= %(today)s
-                   AND a.action_type IN %(types)s
-                   AND a.mail_id IS NULL
-                   AND a.message_id IS NULL
-                   AND a.send_error IS NULL
-                   AND NOT EXISTS (
-                        SELECT 1
-                          FROM dso_collection_action sent
-                         WHERE sent.partner_id = a.partner_id
-                           AND sent.company_id = a.company_id
-                           AND sent.automatic
-                           AND sent.mail_id IS NOT NULL
-                           AND sent.date_done = %(today)s)
-                 ORDER BY a.date, a.id
-                 LIMIT %(limit)s
-                   FOR UPDATE OF a SKIP LOCKED
-                """,
-                company=company.id,
-                today=today,
-                types=EMAIL_ACTION_TYPES,
-                limit=limit,
-            )
-        )
-        return Action.browse([row[0] for row in self.env.cr.fetchall()])
-
-    @api.model
-    def _send_automatic(self, actions):
-        """Send these automatic actions in one batch. A customer without email
-        gets an activity for its collector; an action whose message cannot
-        be prepared records why and goes to its collector too."""
-        # Replan first: an action the daily planning has not caught up with
-        # yet (a reminder before the due date once past it) is not sent.
-        actions._plan_customers()
-        ready = actions.browse()
-        for action in actions.exists().filtered(lambda a: a.state == "todo"):
-            if not self._email_recipients(action):
-                self._fall_back_to_collector(action, self._no_recipient_message(action))
-                continue
-            try:
-                self._check_content(action)
-            except UserError as error:
-                self._fall_back_to_collector(action, str(error))
-                continue
-            ready |= action
-        if ready:
-            self._carry_out(ready)
-        return ready
-
-    @api.model
-    def _fall_back_to_collector(self, action, reason):
-        """The cron could not send: the collector gets the action by hand."""
-        action.ensure_one()
-        action.write({"automatic": False, "send_error": reason})
-        action.message_post(body=reason)
-        action._dso_schedule_activities(force=True)
-
-    @api.model
-    def _cron_send_automatic(self, now=None):
-        """Hourly: send the due automatic emails of every company whose
-        allowed days and hours include now."""
-        now = now or fields.Datetime.now()
-        Action = self.env["dso.collection.action"]
-        for company in self.env["res.company"].search([]):
-            if not company._dso_can_send_now(now):
-                continue
-            today = company._dso_local_now(now).date()
-            while True:
-                batch = self._lock_automatic_batch(company, today, limit=100)
-                if not batch:
-                    break
-                # In the company's timezone: the actions are done, and the
-                # next steps planned, on the company's day.
-                batch = batch.with_company(company).with_context(
-                    tz=company._dso_timezone().zone
-                )
-                self.with_env(batch.env)._send_automatic(batch)
-                # Commit each batch as the scheduled action: the emails and
-                # their actions' done state are saved together and the row
-                # locks released.
-                if Action._dso_can_commit():
-                    self.env.cr.commit()  # pylint: disable=invalid-commit
-        return True

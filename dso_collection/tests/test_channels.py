@@ -7,12 +7,12 @@ from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
-from .common import DsoCollectionCommon
+from .common import DsoCollectionSMSCommon
 
 
 @tagged("post_install", "-at_install")
 @freeze_time("2026-03-01")
-class TestChannels(DsoCollectionCommon):
+class TestChannels(DsoCollectionSMSCommon):
     """Carrying out each kind of action, end to end, as of 2026-03-01 with
     one invoice of 1 000 due 2026-01-10 (50 days late)."""
 
@@ -28,7 +28,12 @@ class TestChannels(DsoCollectionCommon):
             }
         )
         with freeze_time("2026-03-01"):
-            cls.invoice = cls._invoice(cls.customer, 1000, "2026-01-10", "2025-12-10")
+            cls.invoice = cls._create_invoice(
+                cls.customer,
+                amount=1000,
+                due_date="2026-01-10",
+                invoice_date="2025-12-10",
+            )
         cls.line = cls._receivable(cls.invoice)
 
     def _action(self, action_type, **vals):
@@ -55,16 +60,23 @@ class TestChannels(DsoCollectionCommon):
             "email",
             mail_template_id=self._template("mail_template_dso_first_reminder").id,
         )
-        action.action_send()
+        self.assertEqual(action.recipients_display, '"Acme Corp" <ap@acme.example>')
+        with self.mock_mail_gateway():
+            action.action_send()
         self.assertEqual(action.state, "done")
         self.assertEqual(action.done_user_id, self.env.user)
-        mail = action.mail_id
-        self.assertTrue(mail)
-        self.assertEqual(mail.state, "outgoing")
-        self.assertIn("ap@acme.example", mail.recipient_ids.mapped("email"))
-        self.assertIn("Acme Corp", mail.body_html)
+        mail = self.assertMailMail(
+            self.customer,
+            "outgoing",
+            author=self.collector.partner_id,
+            content="Acme Corp",
+            fields_values={"subject": f"{self.company.name}: overdue invoices"},
+        )
+        self.assertEqual(action.mail_id, mail)
         self.assertIn("1,000.00", mail.body_html)
         self.assertIn("50 days ago", mail.body_html)
+        # Who it went to, once sent.
+        self.assertEqual(action.recipients_display, '"Acme Corp" <ap@acme.example>')
         # On the customer's chatter and on the invoice's.
         self.assertEqual(action.message_id.model, "res.partner")
         self.assertEqual(action.message_id.res_id, self.customer.id)
@@ -73,6 +85,29 @@ class TestChannels(DsoCollectionCommon):
         )
         self.assertEqual(len(note), 1)
         self.assertIn("ap@acme.example", note.body)
+
+    def test_recipients_shown_after_sending_are_those_of_the_mail(self):
+        action = self._action(
+            "email",
+            mail_template_id=self._template("mail_template_dso_first_reminder").id,
+        )
+        action.action_send()
+        # An invoicing contact added afterwards would receive the next email;
+        # the action still says who its email went to.
+        self.env["res.partner"].create(
+            {
+                "name": "Accounts payable",
+                "parent_id": self.customer.id,
+                "type": "invoice",
+                "email": "invoices@acme.example",
+            }
+        )
+        self.env.invalidate_all()
+        self.assertEqual(action.recipients_display, '"Acme Corp" <ap@acme.example>')
+        self.assertEqual(
+            self._action("email").recipients_display,
+            '"Accounts payable" <invoices@acme.example>',
+        )
 
     def test_email_to_invoicing_contact(self):
         contact = self.env["res.partner"].create(
@@ -122,12 +157,14 @@ class TestChannels(DsoCollectionCommon):
             "email",
             mail_template_id=self._template("mail_template_dso_first_reminder").id,
         )
-        with self.assertRaisesRegex(UserError, "has no email address"):
+        self.assertEqual(action.recipients_display, "")
+        with (
+            self.mock_mail_gateway(),
+            self.assertRaisesRegex(UserError, "has no email address"),
+        ):
             action.action_send()
-        self.assertEqual(action.state, "todo")
-        self.assertFalse(
-            self.env["mail.mail"].search([("subject", "ilike", "overdue")])
-        )
+        # Refused before any mail was created.
+        self.assertFalse(self._new_mails)
 
     def test_internal_email_to_salesperson(self):
         salesperson = self.env["res.users"].create(
@@ -138,7 +175,10 @@ class TestChannels(DsoCollectionCommon):
             "internal_email",
             mail_template_id=self._template("mail_template_dso_internal").id,
         )
-        action.action_send()
+        self.assertEqual(action.recipients_display, '"Sam Sales" <sam@company.example>')
+        with self.mock_mail_gateway():
+            action.action_send()
+        self.assertMailMail(salesperson.partner_id, "outgoing", content="Acme Corp")
         self.assertEqual(action.mail_id.recipient_ids, salesperson.partner_id)
 
     def test_send_plans_next_step(self):
@@ -186,13 +226,44 @@ class TestChannels(DsoCollectionCommon):
         action = self._action(
             "sms", sms_template_id=self._template("sms_template_dso_reminder").id
         )
-        action.action_send()
+        self.assertEqual(action.recipients_display, "+32470123456")
+        with self.mockSMSGateway():
+            action.action_send()
         self.assertEqual(action.state, "done")
-        sms = action.sms_id
-        self.assertEqual(sms.number, "+32470123456")
-        self.assertIn(sms.state, ("outgoing", "pending"))
-        self.assertTrue(sms.body.startswith("Acme Corp, $"))
-        self.assertIn("01/10/2026", sms.body)
+        # Sent to a number: the SMS has no partner.
+        self.assertSMSOutgoing(
+            self.env["res.partner"], "+32470123456", content="Acme Corp, $"
+        )
+        self.assertEqual(action.sms_id, self._new_sms)
+        self.assertIn("01/10/2026", action.sms_id.body)
+        self.assertEqual(action.recipients_display, "+32470123456")
+        # Once sent, the SMS queue deletes the SMS: its notification still
+        # says where it went.
+        action.sms_id.sudo().unlink()
+        self.customer.mobile = "0470 99 99 99"
+        self.env.invalidate_all()
+        self.assertEqual(action.recipients_display, "+32470123456")
+
+    def test_sms_number_read_by_odoo_phone_format(self):
+        """The number is formatted by Odoo's ``_phone_format``, with the
+        country of the contact, else of the customer, else of the company."""
+        contact = self.env["res.partner"].create(
+            {
+                "name": "Accounts payable",
+                "parent_id": self.customer.id,
+                "type": "invoice",
+                "mobile": "06 12 34 56 78",
+                "country_id": self.env.ref("base.fr").id,
+            }
+        )
+        self.customer.mobile = False
+        self.assertEqual(self.customer._dso_sms_number(), "+33612345678")
+        # Without a country of its own, the customer's (Belgium).
+        contact.write({"country_id": False, "mobile": "0471 00 11 22"})
+        self.assertEqual(self.customer._dso_sms_number(), "+32471001122")
+        # A French number read as Belgian is not valid.
+        contact.mobile = "06 12 34 56 78"
+        self.assertFalse(self.customer._dso_sms_number(raise_exception=False))
 
     def test_sms_invalid_number_sends_nothing(self):
         self.customer.mobile = "12"
@@ -200,18 +271,21 @@ class TestChannels(DsoCollectionCommon):
         action = self._action(
             "sms", sms_template_id=self._template("sms_template_dso_reminder").id
         )
-        with self.assertRaisesRegex(UserError, "No valid mobile number for Acme Corp"):
+        self.assertEqual(action.recipients_display, "No valid mobile number (12)")
+        with (
+            self.mockSMSGateway(),
+            self.assertRaisesRegex(UserError, "No valid mobile number for Acme Corp"),
+        ):
             action.action_send()
-        self.assertEqual(action.state, "todo")
-        self.assertFalse(
-            self.env["sms.sms"].search([("partner_id", "=", self.customer.id)])
-        )
+        # Refused before any SMS was created.
+        self.assertFalse(self._new_sms)
 
     def test_sms_missing_number(self):
         self.customer.write({"mobile": False, "phone": False})
         action = self._action(
             "sms", sms_template_id=self._template("sms_template_dso_reminder").id
         )
+        self.assertEqual(action.recipients_display, "No mobile or phone number")
         with self.assertRaisesRegex(UserError, "has no mobile or phone number"):
             action.action_send()
 
@@ -286,3 +360,81 @@ class TestChannels(DsoCollectionCommon):
         # The scenario stops for the item: no scenario action left.
         self._plan("2026-03-02")
         self.assertFalse(self._open_action())
+
+    # Who receives it ------------------------------------------------------
+
+    def test_recipients_of_letters_and_calls(self):
+        self.customer.write(
+            {
+                "street": "Rue Haute 1",
+                "zip": "1000",
+                "city": "Brussels",
+                "phone": "02 123 45 67",
+            }
+        )
+        letter = self._action("registered_letter")
+        self.assertEqual(
+            letter.recipients_display, "Acme Corp, Rue Haute 1, 1000 Brussels, Belgium"
+        )
+        call = self._action("call")
+        self.assertEqual(
+            call.recipients_display,
+            "0470 12 34 56 (Acme Corp), 02 123 45 67 (Acme Corp)",
+        )
+
+    # Actions whose items were recreated ------------------------------------
+
+    def _repost_invoice(self):
+        """Reset the invoice to draft, replace its line (saved twice: the
+        line removed, then a new one) and post it again: its receivable line
+        is a new one, and the actions that listed the old one list nothing."""
+        self.invoice.button_draft()
+        self.invoice.invoice_line_ids = [Command.clear()]
+        self.assertFalse(self.line.exists())
+        self.invoice.invoice_line_ids = [
+            Command.create(
+                {
+                    "name": "Consulting",
+                    "quantity": 1,
+                    "price_unit": 1200,
+                    "tax_ids": [Command.clear()],
+                }
+            )
+        ]
+        self.invoice.action_post()
+        return self._receivable(self.invoice)
+
+    def test_email_without_items_after_invoice_reposted(self):
+        action = self._action(
+            "email",
+            mail_template_id=self._template("mail_template_dso_first_reminder").id,
+        )
+        self._repost_invoice()
+        self.assertFalse(action.line_ids)
+        with self.mock_mail_gateway():
+            action.action_send()
+        self.assertEqual(action.state, "done")
+        self.assertMailMail(self.customer, "outgoing", content="1,200.00")
+        # Logged on the invoice of the customer's open items.
+        note = self.invoice.message_ids.filtered(
+            lambda message: "Collection email" in (message.body or "")
+        )
+        self.assertEqual(len(note), 1)
+
+    def test_litigation_without_items_after_invoice_reposted(self):
+        action = self._action(
+            "litigation",
+            mail_template_id=self._template("mail_template_dso_litigation").id,
+        )
+        line = self._repost_invoice()
+        self.assertFalse(action.line_ids)
+        action.action_send()
+        self.assertEqual(action.state, "done")
+        # The file lists the customer's open items: handed over for litigation.
+        self.assertEqual(action.line_ids, line)
+        self.assertEqual(
+            line.dso_status_id,
+            self.env.ref("dso_collection.dso_item_status_litigation"),
+        )
+        self.assertTrue(action.attachment_id)
+        self.assertIn("1,200.00", action.body_html)
