@@ -25,12 +25,15 @@
         "views/dso_collection_action_views.xml",
         "views/account_move_line_views.xml",
         "views/res_partner_views.xml",
+        "views/dso_collection_customer_views.xml",
         "views/dso_reference_rate_views.xml",
         "views/res_config_settings_views.xml",
         "views/dso_hashtag_templates.xml",
         "views/mail_template_views.xml",
         "views/dso_collection_menus.xml",
+        "wizard/dso_collection_send_wizard_views.xml",
         "report/dso_collection_letter_report.xml",
+        "report/dso_collection_letter_handover_report.xml",
     ],
     "demo": [
         "demo/dso_collection_demo.xml",
@@ -40,6 +43,5 @@
             "dso_collection/static/tests/tours/*.js",
         ],
     },
-    "installable": True,
     "application": True,
 }

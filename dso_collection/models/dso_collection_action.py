@@ -1,22 +1,30 @@
-import threading
+"""The collection action: fields, computed values, constraints and CRUD.
 
-from markupsafe import Markup
+The model is split by concern, one file each: what its buttons do
+(``_buttons``), its collector's activity (``_activity``), the values it
+cannot do without and its default name (``_defaults``), its hashtags
+(``_hashtag``); sending is the ``dso.collection.send`` model.
+"""
+
+import threading
 
 from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import format_amount
 
-from .dso_collection_constants import ACTION_TYPES, OPEN_STATES
+from .dso_collection_constants import OPEN_STATES
 
 
 class DsoCollectionAction(models.Model):
     _name = "dso.collection.action"
     _description = "Collection action"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "dso.followup.mixin"]
     _order = "date, priority desc, id"
     _rec_name = "name"
 
-    name = fields.Char(required=True)
+    name = fields.Char(
+        required=True,
+        help="Left empty, a new action is named from its type and items.",
+    )
     partner_id = fields.Many2one(
         "res.partner",
         string="Customer",
@@ -53,8 +61,15 @@ class DsoCollectionAction(models.Model):
         help="Created by a collector on selected items, out of the scenario. While "
         "it is open, its items are excluded from the scenario.",
     )
-    action_type = fields.Selection(ACTION_TYPES, required=True, tracking=True)
-    date = fields.Date(required=True, index=True, tracking=True)
+    # The follow-up fields (action type, templates, automatic, to confirm)
+    # come from dso.followup.mixin.
+    action_type = fields.Selection(required=True, tracking=True)
+    date = fields.Date(
+        required=True,
+        index=True,
+        tracking=True,
+        default=fields.Date.context_today,
+    )
     state = fields.Selection(
         [
             ("todo", "To do"),
@@ -72,6 +87,7 @@ class DsoCollectionAction(models.Model):
         string="Collector",
         index=True,
         tracking=True,
+        default=lambda self: self.env.user,
         domain="[('share', '=', False)]",
     )
     line_ids = fields.Many2many(
@@ -84,18 +100,6 @@ class DsoCollectionAction(models.Model):
         " ('account_type', '=', 'asset_receivable'),"
         " ('parent_state', '=', 'posted'), ('reconciled', '=', False)]",
     )
-    automatic = fields.Boolean()
-    to_confirm = fields.Boolean(string="To be confirmed")
-    mail_template_id = fields.Many2one(
-        "mail.template",
-        string="Template",
-        domain="[('model', '=', 'dso.collection.action')]",
-    )
-    sms_template_id = fields.Many2one(
-        "sms.template",
-        string="SMS template",
-        domain="[('model', '=', 'dso.collection.action')]",
-    )
     subject = fields.Char(help="Subject of the email or letter, hashtags expanded.")
     body_html = fields.Html(
         string="Message",
@@ -104,7 +108,8 @@ class DsoCollectionAction(models.Model):
     )
     sms_body = fields.Text(string="SMS text")
     tracking_number = fields.Char(
-        help="Tracking number of the registered letter, from the postal receipt."
+        string="Tracking number",
+        help="Tracking number of the registered letter, from the postal receipt.",
     )
     mail_id = fields.Many2one(
         "mail.mail",
@@ -122,9 +127,12 @@ class DsoCollectionAction(models.Model):
         "ir.attachment", string="Letter", readonly=True, copy=False
     )
     print_date = fields.Date(
-        compute="_compute_print_date", help="Date printed on letters: today."
+        string="Print date",
+        compute="_compute_print_date",
+        help="Date printed on letters: today.",
     )
     send_error = fields.Text(
+        string="Sending error",
         readonly=True,
         copy=False,
         help="Why the automatic sending did not happen; the collector carries the "
@@ -151,6 +159,11 @@ class DsoCollectionAction(models.Model):
     is_late = fields.Boolean(
         compute="_compute_is_late", search="_search_is_late", string="Late"
     )
+    late_color = fields.Integer(
+        string="Late color",
+        compute="_compute_is_late",
+        help="Colour of the action's card in the agenda: red when late.",
+    )
 
     def init(self):
         # Rule 3 of the scenario semantics, enforced by the database so that two
@@ -176,6 +189,7 @@ class DsoCollectionAction(models.Model):
         for action in self:
             action.amount_total = sum(action.line_ids.mapped("amount_residual"))
 
+    @api.depends("partner_id", "action_type", "line_ids", "mail_id", "message_id")
     def _compute_recipients_display(self):
         Send = self.env["dso.collection.send"]
         for action in self:
@@ -190,7 +204,25 @@ class DsoCollectionAction(models.Model):
     def _compute_is_late(self):
         today = fields.Date.context_today(self)
         for action in self:
-            action.is_late = action.state in OPEN_STATES and action.date < today
+            # A new action being typed may have no date yet.
+            action.is_late = bool(
+                action.state in OPEN_STATES and action.date and action.date < today
+            )
+            action.late_color = 1 if action.is_late else 0
+
+    @api.depends("name", "partner_id")
+    def _compute_display_name(self):
+        """The customer first: the agenda's calendar and activities show
+        the action by its display name."""
+        for action in self:
+            if action.partner_id and action.name:
+                action.display_name = self.env._(
+                    "%(customer)s: %(action)s",
+                    customer=action.partner_id.display_name,
+                    action=action.name,
+                )
+            else:
+                action.display_name = action.name or action.partner_id.display_name
 
     def _search_is_late(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
@@ -236,14 +268,11 @@ class DsoCollectionAction(models.Model):
     @api.onchange("is_specific", "step_id")
     def _onchange_step_id(self):
         if self.step_id:
-            self.action_type = self.step_id.action_type
-            self.mail_template_id = self.step_id.mail_template_id
-            self.sms_template_id = self.step_id.sms_template_id
-            self.automatic = self.step_id.automatic
-            self.to_confirm = self.step_id.to_confirm
+            self.update(self.step_id._dso_followup_values())
 
     @api.model_create_multi
     def create(self, vals_list):
+        vals_list = [self._dso_prepare_create_vals(vals) for vals in vals_list]
         # One read for the whole batch: the planner creates thousands at once.
         partners = self.env["res.partner"].browse(
             {vals["partner_id"] for vals in vals_list if vals.get("partner_id")}
@@ -263,12 +292,28 @@ class DsoCollectionAction(models.Model):
         return actions
 
     def write(self, vals):
+        for action in self:
+            action._dso_check_required(vals)
+        rename = "name" in vals and not vals["name"]
+        if rename:
+            vals = {key: value for key, value in vals.items() if key != "name"}
         res = super().write(vals)
-        if "user_id" in vals:
-            self._dso_reassign_activities()
+        if rename:
+            # Emptied in the form: named again from its type and items.
+            for action in self:
+                action.name = action._dso_name_from_items()
+        self._dso_sync_activities(vals)
         if "line_ids" in vals and not self.env.context.get("dso_planning"):
             self.filtered("is_specific")._plan_customers()
         return res
+
+    def _dso_followup_label(self):
+        self.ensure_one()
+        return self.env._(
+            "Action “%(action)s” for %(customer)s",
+            action=self.name,
+            customer=self.partner_id.display_name,
+        )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_processed(self):
@@ -308,70 +353,15 @@ class DsoCollectionAction(models.Model):
         return res
 
     # ------------------------------------------------------------------
-    # Actions
-    # ------------------------------------------------------------------
-
-    def action_done(self):
-        """Record the action as carried out and plan the customer's next step."""
-        self._check_open()
-        self._dso_set_done()
-        self._plan_customers()
-        return True
-
-    def action_cancel(self):
-        """Skip the action: the customer's scenario moves on to its next step."""
-        self._check_open()
-        self.write(
-            {
-                "state": "cancel",
-                "date_done": fields.Date.context_today(self),
-                "done_user_id": self.env.uid,
-            }
-        )
-        self.activity_ids.unlink()
-        self._plan_customers()
-        return True
-
-    def _dso_complete_from_activity(self, feedback):
-        """The collector finished the action's activity (call made, letter
-        posted): the action is done with the activity's feedback as result."""
-        for action in self:
-            action._dso_set_done(note=feedback)
-        self._plan_customers()
-
-    def action_open_partner(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "res.partner",
-            "res_id": self.partner_id.id,
-            "view_mode": "form",
-        }
-
-    # ------------------------------------------------------------------
     # Business methods
     # ------------------------------------------------------------------
-
-    def _check_open(self):
-        closed = self.filtered(lambda action: action.state not in OPEN_STATES)
-        if closed:
-            raise UserError(
-                self.env._(
-                    "Action %(action)s for %(customer)s is already done or "
-                    "cancelled: create a specific action to follow the customer "
-                    "again.",
-                    action=closed[0].name,
-                    customer=closed[0].partner_id.display_name,
-                )
-            )
-
     def _plan_customers(self):
         """Replan the customers of these actions, company by company."""
+        planner = self.env["dso.collection.planner"]
+        today = fields.Date.context_today(self)
         for company in self.company_id:
             actions = self.filtered(lambda action, c=company: action.company_id == c)
-            actions.partner_id.with_company(company)._dso_plan(
-                date=fields.Date.context_today(self)
-            )
+            planner._plan(company, actions.partner_id.commercial_partner_id.ids, today)
 
     @api.model
     def _dso_can_commit(self):
@@ -386,132 +376,11 @@ class DsoCollectionAction(models.Model):
 
     @api.model
     def _cron_plan(self, date=None):
-        """Daily scheduled action: plan the agenda of every company."""
-        date = date or fields.Date.context_today(self)
-        planner = self.env["dso.collection.planner"]
-        companies = self.env["res.company"].search([])
-        partner_ids_by_company = {
-            company: planner._get_customers_to_plan(company) for company in companies
-        }
-        total = sum(len(ids) for ids in partner_ids_by_company.values())
-        done = 0
-        for company, partner_ids in partner_ids_by_company.items():
-            for batch in tools.split_every(planner._batch_size(), partner_ids):
-                planner._plan_company(company, list(batch), date)
-                done += len(batch)
-                self.env["ir.cron"]._notify_progress(done=done, remaining=total - done)
-                if self._dso_can_commit():
-                    self.env.cr.commit()  # pylint: disable=invalid-commit
-        return True
-
-    # ------------------------------------------------------------------
-    # Carrying actions out (the work is in dso.collection.send)
-    # ------------------------------------------------------------------
-
-    def action_preview(self):
-        """Render the template with its hashtags into the action, where the
-        collector reads and edits it before sending."""
-        self._check_open()
-        self.env["dso.collection.send"]._preview(self)
-        return True
-
-    def action_send(self):
-        """Carry the actions out now through their channel, record the result
-        and plan the customers' next step: the path the cron uses too."""
-        self._check_open()
-        self.env["dso.collection.send"]._send_now(self)
-        return True
-
-    def action_confirm(self):
-        """Approve automatic actions waiting for confirmation; those due are
-        sent at once, the others by the cron on their date."""
-        self.env["dso.collection.send"]._confirm(self)
-        return True
+        """Daily scheduled action: plan the agenda of every company (public
+        API: the planner does it)."""
+        return self.env["dso.collection.planner"]._cron_plan(date=date)
 
     @api.model
     def _cron_send_automatic(self, now=None):
         """Hourly scheduled action: send the due automatic emails."""
         return self.env["dso.collection.send"]._cron_send_automatic(now=now)
-
-    def _dso_set_done(self, note=None):
-        """Record the action as carried out (without replanning)."""
-        vals = {
-            "state": "done",
-            "date_done": fields.Date.context_today(self),
-            "done_user_id": self.env.uid,
-        }
-        if note:
-            vals["note"] = note
-        self.write(vals)
-        if not self.env.context.get("dso_activity_sync"):
-            self.activity_ids.with_context(dso_activity_sync=True).action_feedback(
-                feedback=self.env._("Collection action done.")
-            )
-
-    # Activities ----------------------------------------------------------
-
-    def _dso_needs_activity(self):
-        self.ensure_one()
-        return self.state in OPEN_STATES and not self.automatic and self.user_id
-
-    def _dso_activity_type(self):
-        if self.action_type == "call":
-            return self.env.ref("mail.mail_activity_data_call")
-        return self.env.ref("mail.mail_activity_data_todo")
-
-    def _dso_activity_note(self):
-        """Numbers to call and open items, for the collector's activity."""
-        self.ensure_one()
-        partner = self.partner_id
-        lines = [
-            self.env._("Phone: %(phone)s", phone=number)
-            for number in (partner | partner.child_ids).mapped(
-                lambda contact: contact.mobile or contact.phone
-            )
-            if number
-        ]
-        for item in self.line_ids:
-            amount = format_amount(
-                self.env, item.amount_residual, item.company_currency_id
-            )
-            lines.append(
-                f"{item.move_name} — {item.date_maturity or item.date} — {amount}"
-            )
-        return Markup("<br/>").join(lines)
-
-    def _dso_schedule_activities(self, force=False):
-        """An activity of the collector for every manual open action."""
-        todo = self.filtered(
-            lambda action: (
-                (force or action._dso_needs_activity()) and not action.activity_ids
-            )
-        )
-        if not todo:
-            return
-        model_id = self.env["ir.model"]._get_id(self._name)
-        self.env["mail.activity"].sudo().with_context(
-            mail_activity_quick_update=True
-        ).create(
-            [
-                {
-                    "res_model_id": model_id,
-                    "res_id": action.id,
-                    "activity_type_id": action._dso_activity_type().id,
-                    "summary": action.name,
-                    "note": action._dso_activity_note(),
-                    "date_deadline": action.date,
-                    "user_id": (action.user_id or self.env.user).id,
-                }
-                for action in todo
-            ]
-        )
-
-    def _dso_reassign_activities(self):
-        """The activity follows the action's collector."""
-        for action in self:
-            if not action.user_id:
-                continue
-            if action.activity_ids:
-                action.activity_ids.sudo().write({"user_id": action.user_id.id})
-            else:
-                action._dso_schedule_activities()

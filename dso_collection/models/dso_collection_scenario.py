@@ -11,7 +11,6 @@ class DsoCollectionScenario(models.Model):
     sequence = fields.Integer(default=10)
     company_id = fields.Many2one(
         "res.company",
-        string="Company",
         help="Leave empty to share the scenario between all companies.",
     )
     description = fields.Text(translate=True)

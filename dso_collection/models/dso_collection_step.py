@@ -1,17 +1,15 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from .dso_collection_constants import ACTION_TYPES, EMAIL_ACTION_TYPES
-
 
 class DsoCollectionStep(models.Model):
     _name = "dso.collection.step"
+    _inherit = ["dso.followup.mixin"]
     _description = "Collection scenario step"
     _order = "scenario_id, sequence, id"
 
     scenario_id = fields.Many2one(
         "dso.collection.scenario",
-        string="Scenario",
         required=True,
         ondelete="cascade",
         index=True,
@@ -19,7 +17,9 @@ class DsoCollectionStep(models.Model):
     company_id = fields.Many2one(related="scenario_id.company_id", store=True)
     sequence = fields.Integer(default=10)
     name = fields.Char(required=True, translate=True)
-    action_type = fields.Selection(ACTION_TYPES, required=True, default="email")
+    # The follow-up fields (action type, templates, automatic, to confirm)
+    # come from dso.followup.mixin.
+    action_type = fields.Selection(required=True, default="email")
     trigger = fields.Selection(
         [
             ("due", "Leader invoice due date"),
@@ -38,25 +38,12 @@ class DsoCollectionStep(models.Model):
         "date.",
     )
     mail_template_id = fields.Many2one(
-        "mail.template",
-        string="Template",
-        domain="[('model', '=', 'dso.collection.action')]",
         help="Message of the emails and letters of this step; #hashtags are "
         "replaced by the customer's data.",
     )
     sms_template_id = fields.Many2one(
-        "sms.template",
-        string="SMS template",
-        domain="[('model', '=', 'dso.collection.action')]",
-    )
-    automatic = fields.Boolean(
-        help="Sent by the daily cron on its date, inside the allowed days and hours "
-        "(emails only).",
-    )
-    to_confirm = fields.Boolean(
-        string="To be confirmed",
-        help="An automatic action waits for one click of the collector before it is "
-        "sent.",
+        help="Text of the SMS of this step; #hashtags are replaced by the "
+        "customer's data.",
     )
 
     @api.constrains("trigger", "delay")
@@ -73,24 +60,10 @@ class DsoCollectionStep(models.Model):
                     )
                 )
 
-    @api.constrains("automatic", "action_type")
-    def _check_automatic(self):
-        for step in self:
-            if step.automatic and step.action_type not in EMAIL_ACTION_TYPES:
-                raise ValidationError(
-                    self.env._(
-                        "Step %(step)s of scenario %(scenario)s is automatic but is a "
-                        "%(type)s: only emails can be sent automatically. Untick "
-                        "Automatic or change the action type.",
-                        step=step.name,
-                        scenario=step.scenario_id.name,
-                        type=dict(
-                            self._fields["action_type"]._description_selection(self.env)
-                        )[step.action_type],
-                    )
-                )
-
-    @api.onchange("automatic")
-    def _onchange_automatic(self):
-        if not self.automatic:
-            self.to_confirm = False
+    def _dso_followup_label(self):
+        self.ensure_one()
+        return self.env._(
+            "Step “%(step)s” of scenario “%(scenario)s”",
+            step=self.name,
+            scenario=self.scenario_id.name,
+        )

@@ -1,10 +1,9 @@
-import phonenumbers
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 from .dso_collection_constants import OPEN_STATES
+from .dso_collection_planner_decision import find_leader
 
 
 class ResPartner(models.Model):
@@ -29,7 +28,11 @@ class ResPartner(models.Model):
     )
     dso_recovery_cost = fields.Boolean(string="Recovery costs", company_dependent=True)
     dso_interactive_email = fields.Boolean(
-        string="Interactive emails", company_dependent=True
+        string="Interactive emails",
+        company_dependent=True,
+        help="Interactive emails go out as plain emails until the portal is "
+        "installed (from the interactive-email release on, they carry a link "
+        "where the customer answers on each invoice).",
     )
     dso_leader_line_id = fields.Many2one(
         "account.move.line",
@@ -46,12 +49,17 @@ class ResPartner(models.Model):
         string="Next action",
         compute="_compute_dso_collection",
     )
+    dso_next_action_date = fields.Date(
+        string="Next action on", compute="_compute_dso_next_action_date"
+    )
     dso_open_line_ids = fields.Many2many(
         "account.move.line",
         string="Open items",
         compute="_compute_dso_collection",
     )
-    dso_currency_id = fields.Many2one("res.currency", compute="_compute_dso_collection")
+    dso_currency_id = fields.Many2one(
+        "res.currency", string="Currency", compute="_compute_dso_collection"
+    )
     dso_balance = fields.Monetary(
         string="Open balance",
         compute="_compute_dso_collection",
@@ -87,7 +95,7 @@ class ResPartner(models.Model):
         today = fields.Date.context_today(self)
         customers = self.filtered("id").commercial_partner_id
         planner = self.env["dso.collection.planner"]
-        items_by_partner = planner._read_open_items(company, customers.ids)
+        items_by_partner = planner._read_open_items(company, customers.ids, today)
         next_actions = {}
         if customers:
             for action in self.env["dso.collection.action"].search(
@@ -102,7 +110,7 @@ class ResPartner(models.Model):
         Line = self.env["account.move.line"]
         for partner in self:
             items = items_by_partner.get(partner.commercial_partner_id.id, [])
-            leader = planner._find_leader(items)
+            leader = find_leader(items)
             partner.dso_currency_id = company.currency_id
             partner.dso_leader_line_id = Line.browse(leader.id if leader else [])
             partner.dso_next_action_id = next_actions.get(
@@ -111,11 +119,14 @@ class ResPartner(models.Model):
             partner.dso_open_line_ids = Line.browse([item.id for item in items])
             partner.dso_balance = sum(item.residual for item in items)
             partner.dso_overdue_amount = sum(
-                item.residual
-                for item in items
-                if item.residual > 0 and item.due < today
+                item.residual for item in items if item.overdue
             )
             partner.dso_to_collect = bool(items)
+
+    @api.depends_context("company")
+    def _compute_dso_next_action_date(self):
+        for partner in self:
+            partner.dso_next_action_date = partner.dso_next_action_id.date
 
     @api.depends_context("company", "tz")
     def _compute_dso_penalties(self):
@@ -152,18 +163,82 @@ class ResPartner(models.Model):
         Applies the scenario rules (see DESIGN.md) to the commercial partners
         of ``self``; idempotent, safe to call at any time.
         """
-        date = date or fields.Date.context_today(self)
-        planner = self.env["dso.collection.planner"]
-        customer_ids = self.commercial_partner_id.ids
-        for start in range(0, len(customer_ids), planner._batch_size()):
-            batch = customer_ids[start : start + planner._batch_size()]
-            planner._plan_company(self.env.company, batch, date)
+        self.env["dso.collection.planner"]._plan(
+            self.env.company,
+            self.commercial_partner_id.ids,
+            date or fields.Date.context_today(self),
+        )
         return True
 
     def action_dso_plan(self):
-        """Button: plan the customer's agenda now."""
+        """Button: plan the customer's agenda now, and say what comes next."""
         self._dso_plan()
-        return True
+        return self._dso_notification(
+            self.env._("Planned"), self._dso_next_action_message()
+        )
+
+    def _dso_next_action_message(self, limit=5):
+        """What comes next for these customers in the current company: one
+        sentence each, e.g. "Next for Acme: First reminder (Email) on
+        03/12/2026" or "Nothing more planned for Acme"."""
+        customers = self.commercial_partner_id
+        actions = self.env["dso.collection.action"].search(
+            [
+                ("partner_id", "in", customers.ids),
+                ("company_id", "=", self.env.company.id),
+                ("state", "in", OPEN_STATES),
+            ],
+            order="date, id",
+        )
+        next_by_customer = {}
+        for action in actions:
+            next_by_customer.setdefault(action.partner_id, action)
+        types = dict(actions._fields["action_type"]._description_selection(self.env))
+        sentences = []
+        for customer in customers[:limit]:
+            action = next_by_customer.get(customer)
+            if action:
+                sentences.append(
+                    self.env._(
+                        "Next for %(customer)s: %(action)s (%(type)s) on %(date)s",
+                        customer=customer.display_name,
+                        action=action.name,
+                        type=types[action.action_type],
+                        date=format_date(self.env, action.date),
+                    )
+                )
+            else:
+                sentences.append(
+                    self.env._(
+                        "Nothing more planned for %(customer)s",
+                        customer=customer.display_name,
+                    )
+                )
+        if len(customers) > limit:
+            sentences.append(
+                self.env._(
+                    "... and %(count)s more customers: see the agenda.",
+                    count=len(customers) - limit,
+                )
+            )
+        return "\n".join(sentences)
+
+    @api.model
+    def _dso_notification(self, title, message):
+        """A notification, then the screen reloaded (a button's answer)."""
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": title,
+                "message": message,
+                "type": "success",
+                "sticky": False,
+                # One line per customer.
+                "className": "text-prewrap",
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     def action_dso_open_actions(self):
         self.ensure_one()
@@ -192,9 +267,11 @@ class ResPartner(models.Model):
             contacts = customer.child_ids.filtered("email")
         return contacts
 
-    def _dso_sms_number(self):
+    def _dso_sms_number(self, raise_exception=True):
         """The customer's mobile (else phone) in E.164, from the customer or
-        its contacts, read with the contact's (else the company's) country."""
+        its contacts, read with the contact's (else the customer's, else the
+        company's) country by Odoo's ``_phone_format``. Without a valid
+        number: a UserError saying why, or False (``raise_exception=False``)."""
         self.ensure_one()
         customer = self.commercial_partner_id
         contacts = customer | customer.child_ids.sorted(
@@ -207,19 +284,17 @@ class ResPartner(models.Model):
                 if not number:
                     continue
                 tried.append(number)
-                country = (
-                    contact.country_id
+                number = contact._phone_format(
+                    number=number,
+                    country=contact.country_id
                     or customer.country_id
-                    or self.env.company.country_id
+                    or self.env.company.country_id,
+                    force_format="E164",
                 )
-                try:
-                    parsed = phonenumbers.parse(number, country.code or None)
-                except phonenumbers.NumberParseException:
-                    continue
-                if phonenumbers.is_valid_number(parsed):
-                    return phonenumbers.format_number(
-                        parsed, phonenumbers.PhoneNumberFormat.E164
-                    )
+                if number:
+                    return number
+        if not raise_exception:
+            return False
         if tried:
             raise UserError(
                 self.env._(

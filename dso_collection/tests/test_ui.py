@@ -8,21 +8,59 @@ from .common import DsoCollectionHttpCommon
 
 @tagged("post_install", "-at_install")
 class TestUi(DsoCollectionHttpCommon):
-    def test_agenda_tour_mark_done(self):
-        # The browser runs in real time: dates are relative to today.
-        today = fields.Date.today()
-        customer = self._create_customer("Tour Customer Ltd")
+    """The main screens, walked in a real browser by a collector. The browser
+    runs in real time: dates are relative to today."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.today = fields.Date.today()
+        cls.step_first.mail_template_id = cls.env.ref(
+            "dso_collection.mail_template_dso_first_reminder"
+        )
+
+    def _days(self, days):
+        return self.today + timedelta(days=days)
+
+    def _specific_call(self, customer, date, due_in):
         line = self._receivable(
-            self._invoice(
-                customer, 1200, today - timedelta(days=10), today - timedelta(days=40)
+            self._create_invoice(customer, amount=500, due_date=self._days(due_in))
+        )
+        return self.env["dso.collection.action"].create(
+            {
+                "partner_id": customer.id,
+                "is_specific": True,
+                "action_type": "call",
+                "date": date,
+                "user_id": self.collector.id,
+                "line_ids": [Command.set(line.ids)],
+            }
+        )
+
+    def test_agenda_tour(self):
+        customer = self._create_customer(
+            "Tour Customer Ltd", email="ap@tourcustomer.example"
+        )
+        line = self._receivable(
+            self._create_invoice(
+                customer,
+                amount=1200,
+                due_date=self._days(-10),
+                invoice_date=self._days(-40),
             )
         )
-        self._plan(today, partners=customer)
+        self._plan(self.today, partners=customer)
         action = self._open_action(customer)
         self.assertEqual(action.step_id, self.step_first)
-        self.assertEqual(action.date, today - timedelta(days=5))
+        self.assertEqual(action.date, self._days(-5))
         self.assertEqual(action.state, "to_confirm")
-        self.assertEqual(action.user_id, self.collector)
+        self.assertTrue(action.is_late)
+        later = self._specific_call(
+            self._create_customer("Later Customer BV"), self._days(10), due_in=30
+        )
+        call = self._specific_call(
+            self._create_customer("Call Today SA"), self.today, due_in=30
+        )
 
         self.start_tour(
             "/odoo/action-dso_collection.dso_collection_action_action",
@@ -31,23 +69,31 @@ class TestUi(DsoCollectionHttpCommon):
         )
 
         self.env.invalidate_all()
+        # Send was cancelled: nothing went out; Mark as done recorded it unsent.
         self.assertEqual(action.state, "done")
+        self.assertFalse(action.mail_id)
+        self.assertFalse(self._customer_mails(customer))
         self.assertEqual(action.done_user_id, self.collector)
-        self.assertEqual(action.date_done, today)
+        self.assertEqual(action.date_done, self.today)
         nxt = self._open_action(customer)
-        self.assertTrue(nxt)
         self.assertEqual(nxt.step_id, self.step_call)
-        self.assertEqual(nxt.state, "todo")
-        self.assertEqual(nxt.date, today + timedelta(days=7))
-        self.assertEqual(nxt.cycle_id, action.cycle_id)
+        self.assertEqual(nxt.date, self._days(7))
         self.assertEqual(nxt.line_ids, line)
+        self.assertEqual(call.state, "done")
+        self.assertEqual(later.state, "todo")
+        # New was discarded: no action was created for nobody.
+        self.assertFalse(
+            self.env["dso.collection.action"].search([("partner_id", "=", False)])
+        )
 
     def test_send_tour_preview_edit_send(self):
-        today = fields.Date.today()
         customer = self._create_customer("Send Tour Ltd", email="ap@sendtour.example")
         line = self._receivable(
-            self._invoice(
-                customer, 800, today - timedelta(days=40), today - timedelta(days=70)
+            self._create_invoice(
+                customer,
+                amount=800,
+                due_date=self._days(-40),
+                invoice_date=self._days(-70),
             )
         )
         action = self.env["dso.collection.action"].create(
@@ -55,7 +101,7 @@ class TestUi(DsoCollectionHttpCommon):
                 "name": "First reminder",
                 "partner_id": customer.id,
                 "action_type": "email",
-                "date": today,
+                "date": self.today,
                 "user_id": self.collector.id,
                 "is_specific": True,
                 "line_ids": [Command.set(line.ids)],
@@ -78,3 +124,44 @@ class TestUi(DsoCollectionHttpCommon):
         self.assertIn("Dear Send Tour Ltd, 40 days already.", mail.body_html)
         self.assertEqual(mail.recipient_ids, customer)
         self.assertEqual(mail.state, "outgoing")
+
+    def test_items_tour_multi_edit_status(self):
+        customer = self._create_customer("Items Customer SA")
+        lines = self._receivable(
+            self._create_invoice(customer, amount=100, due_date=self._days(-20))
+        ) | self._receivable(
+            self._create_invoice(customer, amount=200, due_date=self._days(-15))
+        )
+
+        self.start_tour(
+            "/odoo/action-dso_collection.account_move_line_action_dso_items",
+            "dso_collection_items_tour",
+            login=self.collector.login,
+        )
+
+        self.env.invalidate_all()
+        promise = self.env.ref("dso_collection.dso_item_status_promise")
+        self.assertEqual(lines.mapped("dso_status_id"), promise)
+        self.assertEqual(lines.mapped("dso_status_date"), [self.today] * 2)
+
+    def test_customers_tour_sort_and_filter(self):
+        items_customer = self._create_customer("Items Customer SA")
+        self._create_invoice(items_customer, amount=100, due_date=self._days(20))
+        big = self._create_customer("Big Overdue SA")
+        self._create_invoice(big, amount=9000, due_date=self._days(-30))
+        small = self._create_customer("Small Overdue SA")
+        self._create_invoice(small, amount=50, due_date=self._days(-30))
+        settled = self._create_customer("Settled NV")
+        self._create_invoice(settled, amount=75, due_date=self._days(-3))
+        self._create_invoice(
+            settled, amount=75, due_date=self._days(-3), move_type="out_refund"
+        )
+        self._plan(self.today, partners=items_customer | big | small)
+        self.assertTrue(self._open_action(big).is_late)
+        self.assertFalse(self._open_action(items_customer).is_late)
+
+        self.start_tour(
+            "/odoo/action-dso_collection.dso_collection_customer_action",
+            "dso_collection_customers_tour",
+            login=self.collector.login,
+        )

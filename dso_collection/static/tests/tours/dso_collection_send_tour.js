@@ -5,7 +5,8 @@ import { registry } from "@web/core/registry";
 /**
  * A collector opens an email action from the agenda, previews the message
  * rendered from its template, edits it for this send (with a hashtag) and
- * sends it. tests/test_ui.py checks the email that was queued.
+ * sends it after a confirmation naming the recipient. tests/test_ui.py
+ * checks the email that was queued.
  */
 registry.category("web_tour.tours").add("dso_collection_send_tour", {
     url: "/odoo/action-dso_collection.dso_collection_action_action",
@@ -41,13 +42,25 @@ registry.category("web_tour.tours").add("dso_collection_send_tour", {
         },
         {
             content: "Send",
-            trigger: ".o_form_view .o_statusbar_buttons button[name='action_send']",
+            trigger: ".o_form_view .o_statusbar_buttons button[name='action_open_send_wizard']",
             run: "click",
         },
         {
-            content: "Confirm",
-            trigger: ".modal-footer .btn-primary",
+            content: "The confirmation names who receives it",
+            trigger: ".modal .o_field_widget[name='question']:contains('ap@sendtour.example')",
+        },
+        {
+            content: "It shows the edited subject",
+            trigger: ".modal .o_field_widget[name='subject']:contains('Your account with us')",
+        },
+        {
+            content: "Send now",
+            trigger: ".modal-footer button[name='action_send']",
             run: "click",
+        },
+        {
+            content: "A notification says what comes next",
+            trigger: ".o_notification:contains('Send Tour Ltd')",
         },
         {
             content: "The action is done",

@@ -1,0 +1,371 @@
+from freezegun import freeze_time
+from lxml import etree
+
+from odoo import Command, fields
+from odoo.tests import tagged
+from odoo.tools.safe_eval import safe_eval
+
+from .common import DsoCollectionCommon, DsoCollectionMultiCompanyCommon
+
+
+def _groups_of_filters(search_arch):
+    """{filter name: index of its group}: filters between two separators are
+    OR-ed by the search panel, filters of different groups are AND-ed."""
+    groups, index = {}, 0
+    for node in etree.fromstring(search_arch):
+        if node.tag == "separator":
+            index += 1
+        elif node.tag == "filter":
+            groups[node.get("name")] = index
+    return groups
+
+
+@tagged("post_install", "-at_install")
+class TestScreens(DsoCollectionCommon):
+    """The screens a collector works in: the agenda's views and buttons, the
+    open items and the customers to collect."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customer.email = "ap@acme.example"
+        cls.line_a = cls._receivable(
+            cls._create_invoice(
+                cls.customer,
+                amount=1000,
+                due_date="2026-02-10",
+                invoice_date="2026-01-10",
+            )
+        )
+        cls.line_b = cls._receivable(
+            cls._create_invoice(
+                cls.customer,
+                amount=400,
+                due_date="2026-02-20",
+                invoice_date="2026-01-20",
+            )
+        )
+        cls.Action = cls.env["dso.collection.action"]
+
+    def _views(self, model, *view_types):
+        views = self.env[model].get_views(
+            [(False, view_type) for view_type in view_types]
+        )
+        return {
+            view_type: etree.fromstring(views["views"][view_type]["arch"])
+            for view_type in view_types
+        }
+
+    def _email_action(self, **vals):
+        return self.Action.create(
+            {
+                "name": "First reminder",
+                "partner_id": self.customer.id,
+                "is_specific": True,
+                "action_type": "email",
+                "date": "2026-03-01",
+                "user_id": self.collector.id,
+                "line_ids": [Command.set(self.line_a.ids)],
+                "mail_template_id": self.env.ref(
+                    "dso_collection.mail_template_dso_first_reminder"
+                ).id,
+                **vals,
+            }
+        )
+
+    # Agenda (defects 1, 2c, 4, 5) ---------------------------------------------
+
+    def test_agenda_today_narrows_open(self):
+        views = self.Action.get_views([(False, "search")])["views"]
+        groups = _groups_of_filters(views["search"]["arch"])
+        self.assertNotEqual(groups["filter_open"], groups["filter_today"])
+
+    @freeze_time("2026-03-05")
+    def test_agenda_today_filter(self):
+        today_action = self._email_action(date="2026-03-05")
+        later = self._email_action(date="2026-03-09")
+        arch = etree.fromstring(
+            self.Action.get_views([(False, "search")])["views"]["search"]["arch"]
+        )
+        domain = safe_eval(
+            arch.find(".//filter[@name='filter_today']").get("domain"),
+            {"context_today": lambda: fields.Date.to_date("2026-03-05")},
+        )
+        open_domain = safe_eval(
+            arch.find(".//filter[@name='filter_open']").get("domain")
+        )
+        mine = [("id", "in", (today_action | later).ids)]
+        self.assertEqual(self.Action.search(mine + open_domain), today_action | later)
+        # Open and Today are AND-ed: Today narrows the open actions.
+        self.assertEqual(self.Action.search(mine + open_domain + domain), today_action)
+
+    @freeze_time("2026-03-05")
+    def test_kanban_late_card_is_red(self):
+        late = self._email_action(date="2026-03-01")
+        on_time = self._email_action(date="2026-03-09")
+        self.assertEqual((late.late_color, on_time.late_color), (1, 0))
+        kanban = self._views("dso.collection.action", "kanban")["kanban"]
+        self.assertEqual(kanban.get("highlight_color"), "late_color")
+        self.assertEqual(kanban.get("quick_create"), "false")
+
+    def test_calendar_shows_the_customer(self):
+        action = self._email_action()
+        calendar = self._views("dso.collection.action", "calendar")["calendar"]
+        # The event title is the display name, which starts with the customer.
+        self.assertFalse(calendar.get("create_name_field"))
+        self.assertEqual(action.display_name, "Acme Corp: First reminder")
+
+    def test_list_row_sends_and_only_calls_are_done_in_one_click(self):
+        list_view = self._views("dso.collection.action", "list")["list"]
+        done = list_view.find(".//button[@name='action_done']")
+        send = list_view.find(".//button[@name='action_open_send_wizard']")
+        self.assertIn("action_type != 'call'", done.get("invisible"))
+        self.assertIn("action_type == 'call'", send.get("invisible"))
+        form = self._views("dso.collection.action", "form")["form"]
+        self.assertFalse(form.xpath("//header/button[@name='action_send']"))
+        done_buttons = form.xpath("//header/button[@name='action_done']")
+        self.assertEqual(len(done_buttons), 1)
+        self.assertIn("action_type != 'call'", done_buttons[0].get("invisible"))
+
+    def test_send_wizard_names_the_recipients_and_sends(self):
+        action = self._email_action()
+        result = action.with_user(self.collector).action_open_send_wizard()
+        wizard = self.env[result["res_model"]].browse(result["res_id"])
+        self.assertEqual(wizard.mode, "send")
+        # The message was filled from its template before the question.
+        self.assertTrue(action.subject)
+        self.assertIn("ap@acme.example", wizard.recipients_display)
+        self.assertEqual(
+            wizard.question,
+            f"Email to {action.recipients_display}: send it now?",
+        )
+        answer = wizard.with_user(self.collector).action_send()
+        self.env.invalidate_all()
+        self.assertTrue(action.exists())
+        self.assertEqual(action.state, "done")
+        self.assertTrue(action.mail_id)
+        self.assertEqual(answer["tag"], "display_notification")
+        self.assertEqual(
+            answer["params"]["next"]["type"], "ir.actions.act_window_close"
+        )
+
+    def test_done_without_sending_asks_first(self):
+        action = self._email_action()
+        result = action.with_user(self.collector).action_open_done_wizard()
+        wizard = self.env[result["res_model"]].browse(result["res_id"])
+        self.assertEqual(action.state, "todo", "asking changes nothing")
+        self.assertEqual(
+            wizard.question,
+            "Mark as done without sending? Nothing will be sent to "
+            f"{action.recipients_display}.",
+        )
+        self.assertIn("ap@acme.example", wizard.question)
+        wizard.with_user(self.collector).action_done()
+        self.assertEqual(action.state, "done")
+        self.assertFalse(action.mail_id)
+
+    def test_form_shows_the_recipients(self):
+        form = self._views("dso.collection.action", "form")["form"]
+        recipients = form.xpath(
+            "//page[@name='message']//field[@name='recipients_display']"
+        )
+        self.assertEqual(len(recipients), 1)
+        action = self._email_action()
+        self.assertIn("ap@acme.example", action.recipients_display)
+        action.action_send()
+        self.assertIn("ap@acme.example", action.recipients_display)
+
+    # Open items (defect 6) ------------------------------------------------------
+
+    def test_open_items_list(self):
+        action = self.env.ref("dso_collection.account_move_line_action_dso_items")
+        views = self.env["account.move.line"].get_views(
+            [(action.view_id.id, "list"), (action.search_view_id.id, "search")]
+        )["views"]
+        list_view = etree.fromstring(views["list"]["arch"])
+        self.assertEqual(list_view.get("multi_edit"), "1")
+        number = list_view.find(".//field[@name='move_name']")
+        self.assertTrue(number.get("width"))
+        customer = list_view.find(".//field[@name='partner_id']")
+        self.assertEqual(customer.get("optional"), "show")
+        search = etree.fromstring(views["search"]["arch"])
+        self.assertEqual(
+            search.find(".//field[@name='partner_id']").get("string"), "Customer"
+        )
+
+    @freeze_time("2026-03-05")
+    def test_status_on_several_items_dates_them_today(self):
+        promise = self.env.ref("dso_collection.dso_item_status_promise")
+        lines = (self.line_a | self.line_b).with_user(self.collector)
+        lines.write({"dso_status_id": promise.id})
+        self.assertEqual(lines.mapped("dso_status_id"), promise)
+        self.assertEqual(
+            lines.mapped("dso_status_date"), [fields.Date.to_date("2026-03-05")] * 2
+        )
+        # A date given with the status is kept.
+        self.line_a.write(
+            {"dso_status_id": promise.id, "dso_status_date": "2026-03-20"}
+        )
+        self.assertEqual(self.line_a.dso_status_date, fields.Date.to_date("2026-03-20"))
+
+    # Scenario steps (defect 8) -----------------------------------------------
+
+    def test_sms_step_shows_its_template(self):
+        form = self._views("dso.collection.scenario", "form")["form"]
+        steps = form.find(".//field[@name='step_ids']/list")
+        sms = steps.find("field[@name='sms_template_id']")
+        mail = steps.find("field[@name='mail_template_id']")
+        self.assertEqual(sms.get("invisible"), "action_type != 'sms'")
+        self.assertIn("'sms'", mail.get("invisible"))
+
+
+@tagged("post_install", "-at_install")
+class TestScreensCustomers(DsoCollectionMultiCompanyCommon):
+    """Customers to collect (defect 7): sortable, filterable, one row per
+    customer and company, nothing listed that owes nothing."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Customer = cls.env["dso.collection.customer"]
+        cls.big = cls._create_customer("Big Debtor SA")
+        cls.small = cls._create_customer("Small Debtor SPRL")
+        cls.settled = cls._create_customer("Settled NV")
+        cls.other = cls._create_customer("Other Collector BV")
+        cls.other.dso_collector_id = cls._create_collector("dso_other", "Otto Other")
+        cls.big_lines = cls._receivable(
+            cls._create_invoice(cls.big, amount=5000, due_date="2026-01-10")
+        ) | cls._receivable(
+            cls._create_invoice(cls.big, amount=700, due_date="2026-04-30")
+        )
+        cls.small_line = cls._receivable(
+            cls._create_invoice(cls.small, amount=300, due_date="2026-02-25")
+        )
+        cls._receivable(
+            cls._create_invoice(cls.other, amount=900, due_date="2026-04-10")
+        )
+        # Settled: an invoice and its credit note, both open: a zero balance.
+        cls._create_invoice(cls.settled, amount=250, due_date="2026-02-01")
+        cls._create_invoice(
+            cls.settled, amount=250, due_date="2026-02-01", move_type="out_refund"
+        )
+        cls.shared_line_2 = cls._receivable(
+            cls._create_invoice(
+                cls.shared_customer,
+                amount=1200,
+                due_date="2026-02-01",
+                company=cls.company_2,
+            )
+        )
+
+    def _rows(self, domain=(), order=None, user=None, companies=None):
+        Customer = self.Customer.with_user(user or self.collector)
+        if companies:
+            Customer = Customer.with_context(allowed_company_ids=companies.ids)
+        return Customer.search(list(domain), order=order)
+
+    @freeze_time("2026-03-05")
+    def test_figures_and_next_action_with_its_date(self):
+        self._plan("2026-03-05", partners=self.big | self.small | self.other)
+        rows = self._rows()
+        self.assertEqual(
+            set(rows.mapped("partner_id.name")),
+            {"Big Debtor SA", "Small Debtor SPRL", "Other Collector BV"},
+            "the settled customer (zero balance, nothing planned) is not listed",
+        )
+        big = rows.filtered(lambda row: row.partner_id == self.big)
+        self.assertEqual(big.balance, 5700.0)
+        self.assertEqual(big.overdue_amount, 5000.0)
+        self.assertEqual(big.leader_line_id, self.big_lines[0])
+        self.assertEqual(
+            big.leader_line_id, self._customer_view(self.big).dso_leader_line_id
+        )
+        action = self._open_action(self.big)
+        self.assertEqual(big.next_action_id, action)
+        self.assertEqual(big.next_action_name, action.name)
+        self.assertEqual(big.next_action_date, action.date)
+        self.assertTrue(big.next_action_late)
+        self.assertEqual(big.scenario_id, self.scenario)
+        self.assertEqual(big.collector_id, self.collector)
+        opened = big.action_open_partner()
+        self.assertEqual(
+            (opened["res_model"], opened["res_id"]), ("res.partner", self.big.id)
+        )
+
+    @freeze_time("2026-03-05")
+    def test_sort_and_filters(self):
+        self._plan("2026-03-05", partners=self.big | self.small | self.other)
+        by_overdue = self._rows(order="overdue_amount desc, id")
+        self.assertEqual(
+            by_overdue.mapped("partner_id.name")[:3],
+            ["Big Debtor SA", "Small Debtor SPRL", "Other Collector BV"],
+        )
+        self.assertEqual(
+            self._rows(order="next_action_date desc, id")[:1].next_action_date,
+            max(self._rows().mapped("next_action_date")),
+        )
+        self.assertEqual(
+            self._rows([("overdue_amount", ">", 0)]).partner_id, self.big | self.small
+        )
+        self.assertEqual(
+            self._rows([("next_action_late", "=", True)]).partner_id,
+            self.big | self.small,
+        )
+        self.assertEqual(
+            self._rows([("collector_id", "=", self.collector.id)]).partner_id,
+            self.big | self.small,
+        )
+        self.assertEqual(
+            self._rows([("scenario_id", "=", self.scenario.id)]).partner_id,
+            self.big | self.small | self.other,
+        )
+        groups = self.Customer.with_user(self.collector)._read_group(
+            [], ["collector_id"], ["__count"]
+        )
+        self.assertEqual(dict(groups)[self.collector], 2)
+
+    def test_filters_in_the_search_view(self):
+        arch = etree.fromstring(
+            self.Customer.get_views([(False, "search")])["views"]["search"]["arch"]
+        )
+        names = {node.get("name") for node in arch.iter("filter")}
+        self.assertLessEqual(
+            {
+                "filter_mine",
+                "filter_overdue",
+                "filter_next_late",
+                "groupby_scenario",
+                "groupby_collector",
+            },
+            names,
+        )
+        list_view = etree.fromstring(
+            self.Customer.get_views([(False, "list")])["views"]["list"]["arch"]
+        )
+        self.assertEqual(list_view.get("action"), "action_open_partner")
+        self.assertTrue(
+            list_view.find(".//field[@name='next_action_date']") is not None
+        )
+
+    @freeze_time("2026-03-05")
+    def test_one_row_per_company_and_company_rule(self):
+        self._plan("2026-03-05", partners=self.shared_customer, company=self.company_2)
+        rows_2 = self._rows(user=self.collector_2)
+        self.assertEqual(rows_2.partner_id, self.shared_customer)
+        self.assertEqual(rows_2.company_id, self.company_2)
+        self.assertEqual(rows_2.collector_id, self.collector_2)
+        self.assertEqual(rows_2.scenario_id, self.scenario_2)
+        self.assertEqual(rows_2.balance, 1200.0)
+        # The collector of the first company sees nothing of the second.
+        self.assertFalse(self._rows([("partner_id", "=", self.shared_customer.id)]))
+        # A user of both companies sees one row per company.
+        self.env.user.company_ids |= self.company_2
+        both = self._rows(
+            [("partner_id", "in", (self.shared_customer | self.big).ids)],
+            user=self.env.user,
+            companies=self.company | self.company_2,
+        )
+        self.assertEqual(
+            {(row.partner_id, row.company_id) for row in both},
+            {(self.shared_customer, self.company_2), (self.big, self.company)},
+        )

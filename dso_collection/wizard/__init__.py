@@ -1,0 +1,1 @@
+from . import dso_collection_send_wizard
