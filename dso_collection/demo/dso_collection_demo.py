@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from odoo import Command, api, fields, models
 
-from odoo.addons.dso_collection.models.dso_collection_constants import OPEN_STATES
+from ..models.dso_collection_constants import OPEN_STATES
 
 MAIN_COMPANY = "base.main_company"
 INTERNATIONAL_COMPANY = "dso_collection.demo_company_international"
@@ -396,11 +396,7 @@ class DsoCollectionDemo(models.AbstractModel):
 
     @api.model
     def _demo_plan(self, today):
-        """The agenda of every company, as the daily cron plans it (without
-        its commits: demo data load inside the module installation)."""
-        planner = self.env["dso.collection.planner"]
-        for company in self.env["res.company"].search([]):
-            customer_ids = planner._get_customers_to_plan(company)
-            self.env["res.partner"].browse(customer_ids).with_company(
-                company
-            )._dso_plan(date=today)
+        """The agenda of every company, as the daily cron plans it (it
+        commits only as the scheduled action: demo data load inside the
+        module installation)."""
+        self.env["dso.collection.planner"]._cron_plan(date=today)

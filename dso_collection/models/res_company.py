@@ -35,7 +35,7 @@ class ResCompany(models.Model):
     dso_default_scenario_id = fields.Many2one(
         "dso.collection.scenario",
         string="Default collection scenario",
-        default=_default_dso_scenario,
+        default=lambda self: self._default_dso_scenario(),
         domain="[('company_id', 'in', (id, False))]",
     )
     dso_default_collector_id = fields.Many2one(
@@ -48,7 +48,10 @@ class ResCompany(models.Model):
     )
     dso_default_recovery_cost = fields.Boolean(string="Recovery costs by default")
     dso_default_interactive_email = fields.Boolean(
-        string="Interactive emails by default"
+        string="Interactive emails by default",
+        help="Interactive emails go out as plain emails until the portal is "
+        "installed (from the interactive-email release on, they carry a link "
+        "where the customer answers on each invoice).",
     )
     dso_minimum_amount = fields.Monetary(
         string="Minimum amount for collection",
@@ -120,6 +123,9 @@ class ResCompany(models.Model):
         """The company's defaults are the fallback values of the customers'
         company-dependent collection fields: new customers get them, and a
         customer without its own value follows them."""
+        # sudo: only administrators write ir.default; a credit manager who
+        # may change the company's collection defaults sets exactly these
+        # fallbacks of res.partner, for this company only.
         IrDefault = self.env["ir.default"].sudo()
         for company in self:
             for company_field, partner_field in DEFAULT_FIELDS.items():
@@ -134,6 +140,8 @@ class ResCompany(models.Model):
     def _dso_install_defaults(self):
         """At install: every existing company follows the standard scenario."""
         scenario = self._default_dso_scenario()
+        # sudo: run once at install; every company, whatever the installing
+        # user's allowed companies, gets the shipped scenario as its default.
         companies = self.sudo().search([("dso_default_scenario_id", "=", False)])
         companies.write({"dso_default_scenario_id": scenario.id})
 

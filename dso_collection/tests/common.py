@@ -4,10 +4,16 @@ from odoo import SUPERUSER_ID, Command, fields
 from odoo.tests import HttpCase, new_test_user
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+from odoo.addons.mail.tests.common import MailCase
+from odoo.addons.sms.tests.common import SMSCase
 
 
-class DsoCollectionCommon(AccountTestInvoicingCommon):
+class DsoCollectionCommon(AccountTestInvoicingCommon, MailCase):
     """Companies, a scenario, customers and helpers shared by the tests.
+
+    ``MailCase`` brings Odoo's mail gateway mock and asserts
+    (``mock_mail_gateway``, ``assertMailMail``, ...): see ``DsoCollectionSMSCommon``
+    for the SMS ones.
 
     The scenario used by most tests:
       1. reminder 5 days before the due date (automatic email)
@@ -29,63 +35,42 @@ class DsoCollectionCommon(AccountTestInvoicingCommon):
                 "dso_confirm_automatic": False,
             }
         )
-        cls.scenario = cls.env["dso.collection.scenario"].create(
-            {
-                "name": "Test scenario",
-                "step_ids": [
-                    Command.create(
-                        {
-                            "sequence": 1,
-                            "name": "Pre-due reminder",
-                            "action_type": "email",
-                            "trigger": "due",
-                            "delay": -5,
-                            "automatic": True,
-                        }
-                    ),
-                    Command.create(
-                        {
-                            "sequence": 2,
-                            "name": "First reminder",
-                            "action_type": "email",
-                            "trigger": "due",
-                            "delay": 5,
-                            "automatic": True,
-                            "to_confirm": True,
-                        }
-                    ),
-                    Command.create(
-                        {
-                            "sequence": 3,
-                            "name": "Phone call",
-                            "action_type": "call",
-                            "trigger": "last_action",
-                            "delay": 7,
-                        }
-                    ),
-                    Command.create(
-                        {
-                            "sequence": 4,
-                            "name": "Formal notice",
-                            "action_type": "registered_letter",
-                            "trigger": "last_action",
-                            "delay": 10,
-                        }
-                    ),
-                ],
-            }
+        cls.scenario = cls._create_scenario(
+            "Test scenario",
+            [
+                {
+                    "name": "Pre-due reminder",
+                    "action_type": "email",
+                    "trigger": "due",
+                    "delay": -5,
+                    "automatic": True,
+                },
+                {
+                    "name": "First reminder",
+                    "action_type": "email",
+                    "trigger": "due",
+                    "delay": 5,
+                    "automatic": True,
+                    "to_confirm": True,
+                },
+                {
+                    "name": "Phone call",
+                    "action_type": "call",
+                    "trigger": "last_action",
+                    "delay": 7,
+                },
+                {
+                    "name": "Formal notice",
+                    "action_type": "registered_letter",
+                    "trigger": "last_action",
+                    "delay": 10,
+                },
+            ],
         )
         cls.step_pre, cls.step_first, cls.step_call, cls.step_notice = (
             cls.scenario._get_ordered_steps()
         )
-        cls.collector = new_test_user(
-            cls.env,
-            login="dso_collector",
-            name="Colette Collector",
-            groups="dso_collection.group_dso_collector",
-            company_id=cls.company.id,
-            company_ids=[Command.set(cls.company.ids)],
-        )
+        cls.collector = cls._create_collector("dso_collector", "Colette Collector")
         cls.customer = cls._create_customer("Acme Corp")
 
     @classmethod
@@ -102,43 +87,39 @@ class DsoCollectionCommon(AccountTestInvoicingCommon):
         return partner
 
     @classmethod
-    def _invoice(
+    def _create_scenario(cls, name, steps, company=None):
+        """A scenario whose steps (dicts of step values) follow in the order
+        given: their sequence is their position, unless a step sets it."""
+        vals = {
+            "name": name,
+            "step_ids": [
+                Command.create({"sequence": sequence, **step})
+                for sequence, step in enumerate(steps, start=1)
+            ],
+        }
+        if company:
+            vals["company_id"] = company.id
+        return cls.env["dso.collection.scenario"].create(vals)
+
+    @classmethod
+    def _create_collector(
         cls,
-        partner,
-        amount,
-        due_date,
-        invoice_date=None,
-        move_type="out_invoice",
+        login,
+        name=None,
         company=None,
+        groups="dso_collection.group_dso_collector",
     ):
-        """A posted customer invoice (or credit note) with one due date."""
+        """A user of one company (the main test company by default), a
+        collector unless other groups are given."""
         company = company or cls.company
-        due_date = fields.Date.to_date(due_date)
-        move = (
-            cls.env["account.move"]
-            .with_company(company)
-            .create(
-                {
-                    "move_type": move_type,
-                    "partner_id": partner.id,
-                    "invoice_date": invoice_date or due_date,
-                    "invoice_date_due": due_date,
-                    "invoice_payment_term_id": False,
-                    "invoice_line_ids": [
-                        Command.create(
-                            {
-                                "name": "Consulting",
-                                "quantity": 1,
-                                "price_unit": amount,
-                                "tax_ids": [Command.clear()],
-                            }
-                        )
-                    ],
-                }
-            )
+        return new_test_user(
+            cls.env,
+            login=login,
+            name=name or login,
+            groups=groups,
+            company_id=company.id,
+            company_ids=[Command.set(company.ids)],
         )
-        move.action_post()
-        return move
 
     @classmethod
     def _create_invoice(
@@ -315,47 +296,7 @@ class DsoCollectionCommon(AccountTestInvoicingCommon):
         self.env.flush_all()
         return self.env.cr.sql_log_count - start
 
-    # Helpers of the penalties and automatic-sending tests -----------------
-
-    @classmethod
-    def _invoice_with(
-        cls,
-        partner,
-        amount,
-        invoice_date,
-        due_date=None,
-        payment_term=None,
-        currency=None,
-        company=None,
-    ):
-        """A posted customer invoice without taxes, with either one due date
-        or a payment term (several instalments), in ``currency`` if given."""
-        company = company or cls.company
-        vals = {
-            "move_type": "out_invoice",
-            "partner_id": partner.id,
-            "invoice_date": fields.Date.to_date(invoice_date),
-            "invoice_line_ids": [
-                Command.create(
-                    {
-                        "name": "Consulting",
-                        "quantity": 1,
-                        "price_unit": amount,
-                        "tax_ids": [Command.clear()],
-                    }
-                )
-            ],
-        }
-        if payment_term:
-            vals["invoice_payment_term_id"] = payment_term.id
-        else:
-            vals["invoice_payment_term_id"] = False
-            vals["invoice_date_due"] = fields.Date.to_date(due_date or invoice_date)
-        if currency:
-            vals["currency_id"] = currency.id
-        move = cls.env["account.move"].with_company(company).create(vals)
-        move.action_post()
-        return move
+    # Helpers of the automatic-sending tests -------------------------------
 
     def _run_automatic_cron(self, when):
         """Run the hourly sending of automatic actions at ``when`` (UTC), as
@@ -401,40 +342,27 @@ class DsoCollectionMultiCompanyCommon(DsoCollectionCommon):
                 "dso_confirm_automatic": False,
             }
         )
-        cls.scenario_2 = cls.env["dso.collection.scenario"].create(
-            {
-                "name": "Company 2 scenario",
-                "company_id": cls.company_2.id,
-                "step_ids": [
-                    Command.create(
-                        {
-                            "sequence": 1,
-                            "name": "Call after due date",
-                            "action_type": "call",
-                            "trigger": "due",
-                            "delay": 3,
-                        }
-                    ),
-                    Command.create(
-                        {
-                            "sequence": 2,
-                            "name": "Reminder letter",
-                            "action_type": "letter",
-                            "trigger": "last_action",
-                            "delay": 10,
-                        }
-                    ),
-                ],
-            }
+        cls.scenario_2 = cls._create_scenario(
+            "Company 2 scenario",
+            [
+                {
+                    "name": "Call after due date",
+                    "action_type": "call",
+                    "trigger": "due",
+                    "delay": 3,
+                },
+                {
+                    "name": "Reminder letter",
+                    "action_type": "letter",
+                    "trigger": "last_action",
+                    "delay": 10,
+                },
+            ],
+            company=cls.company_2,
         )
         cls.step2_call, cls.step2_letter = cls.scenario_2._get_ordered_steps()
-        cls.collector_2 = new_test_user(
-            cls.env,
-            login="dso_collector_2",
-            name="Carl Collector",
-            groups="dso_collection.group_dso_collector",
-            company_id=cls.company_2.id,
-            company_ids=[Command.set(cls.company_2.ids)],
+        cls.collector_2 = cls._create_collector(
+            "dso_collector_2", "Carl Collector", company=cls.company_2
         )
         # A customer of both companies: its collection settings differ per company.
         cls.shared_customer = cls._create_customer("Shared Customer SA")
@@ -448,3 +376,8 @@ class DsoCollectionMultiCompanyCommon(DsoCollectionCommon):
 
 class DsoCollectionHttpCommon(DsoCollectionCommon, HttpCase):
     """The shared fixtures, served to a real browser."""
+
+
+class DsoCollectionSMSCommon(DsoCollectionCommon, SMSCase):
+    """The shared fixtures with Odoo's SMS gateway mock and asserts
+    (``mockSMSGateway``, ``assertSMSOutgoing``, ``_find_sms_sms`` ...)."""
