@@ -4,6 +4,15 @@ from odoo.tools import SQL
 
 from .dso_collection_constants import OPEN_STATES
 
+# What "open" and "overdue" read (see _dso_open_sql and _dso_overdue_sql).
+OPEN_DEPENDS = (
+    "account_id.account_type",
+    "parent_state",
+    "reconciled",
+    "amount_residual",
+)
+OVERDUE_DEPENDS = (*OPEN_DEPENDS, "date_maturity", "date")
+
 
 class AccountMoveLine(models.Model):
     _inherit = "account.move.line"
@@ -194,9 +203,7 @@ class AccountMoveLine(models.Model):
         positive = (operator == "=") == value
         return [("id", "in" if positive else "not in", query)]
 
-    @api.depends(
-        "account_id.account_type", "parent_state", "reconciled", "amount_residual"
-    )
+    @api.depends(*OPEN_DEPENDS)
     def _compute_dso_is_open(self):
         for line in self:
             line.dso_is_open = line._dso_is_open()
@@ -204,14 +211,7 @@ class AccountMoveLine(models.Model):
     def _search_dso_is_open(self, operator, value):
         return self._dso_search_boolean(operator, value, self._dso_open_domain())
 
-    @api.depends(
-        "account_id.account_type",
-        "parent_state",
-        "reconciled",
-        "amount_residual",
-        "date_maturity",
-        "date",
-    )
+    @api.depends(*OVERDUE_DEPENDS)
     @api.depends_context("tz")
     def _compute_dso_is_overdue(self):
         today = fields.Date.context_today(self)
@@ -235,14 +235,7 @@ class AccountMoveLine(models.Model):
             return domain
         return ["!", *expression.normalize_domain(domain)]
 
-    @api.depends(
-        "account_id.account_type",
-        "parent_state",
-        "reconciled",
-        "amount_residual",
-        "date_maturity",
-        "date",
-    )
+    @api.depends(*OVERDUE_DEPENDS)
     @api.depends_context("tz")
     def _compute_dso_days_overdue(self):
         today = fields.Date.context_today(self)

@@ -83,13 +83,9 @@ class DsoCollectionAction(models.Model):
         self._plan_customers()
 
     def action_open_partner(self):
+        """Open the customer's form (without the list's default_* keys)."""
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "res.partner",
-            "res_id": self.partner_id.id,
-            "view_mode": "form",
-        }
+        return self.partner_id._get_records_action(context={})
 
     def _check_open(self):
         closed = self.filtered(lambda action: action.state not in OPEN_STATES)

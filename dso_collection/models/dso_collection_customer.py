@@ -153,12 +153,6 @@ class DsoCollectionCustomer(models.Model):
         )
 
     def action_open_partner(self):
-        """A row opens the customer's form."""
+        """Open the customer's form (without the list's default_* keys)."""
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "res.partner",
-            "res_id": self.partner_id.id,
-            "view_mode": "form",
-            "views": [(False, "form")],
-        }
+        return self.partner_id._get_records_action(context={})

@@ -58,7 +58,7 @@ class ResPartner(models.Model):
         compute="_compute_dso_collection",
     )
     dso_currency_id = fields.Many2one(
-        "res.currency", string="Currency", compute="_compute_dso_collection"
+        "res.currency", string="Collection currency", compute="_compute_dso_collection"
     )
     dso_balance = fields.Monetary(
         string="Open balance",
