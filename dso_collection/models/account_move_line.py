@@ -43,8 +43,8 @@ class AccountMoveLine(models.Model):
         string="Excluded from scenario",
         compute="_compute_dso_excluded",
         search="_search_dso_excluded",
-        help="Excluded by its status or by an open specific action: never the "
-        "leader invoice and not listed by scenario actions.",
+        help="Excluded by its status, by an open specific action or ignored by "
+        "hand: never the leader invoice and not listed by scenario actions.",
     )
     dso_is_open = fields.Boolean(
         string="Open item",
@@ -152,10 +152,12 @@ class AccountMoveLine(models.Model):
     @api.model
     def _dso_excluded_sql(self, alias):
         """SQL expression: the item `alias` is excluded from the scenario,
-        by an excluding status or by an open specific action (rule 5)."""
+        by an excluding status or by an open specific action (rule 5), or
+        ignored by hand."""
         return SQL(
             """(
-                EXISTS (SELECT 1 FROM dso_item_status st
+                COALESCE(%(alias)s.dso_ignored, FALSE)
+                OR EXISTS (SELECT 1 FROM dso_item_status st
                          WHERE st.id = %(alias)s.dso_status_id
                            AND st.exclude_from_scenario)
                 OR EXISTS (SELECT 1
@@ -171,13 +173,14 @@ class AccountMoveLine(models.Model):
 
     @api.depends(
         "dso_status_id.exclude_from_scenario",
+        "dso_ignored",
         "dso_action_ids.state",
         "dso_action_ids.is_specific",
     )
     def _compute_dso_excluded(self):
         excluded_ids = set()
         if self.ids:
-            self.flush_model(["dso_status_id"])
+            self.flush_model(["dso_status_id", "dso_ignored"])
             self.env["dso.collection.action"].flush_model(["state", "is_specific"])
             self.env.cr.execute(
                 SQL(

@@ -1,4 +1,7 @@
+from datetime import timedelta
+
 from odoo import api, fields, models
+from odoo.tools import format_date
 
 
 class DsoItemStatus(models.Model):
@@ -32,40 +35,64 @@ class DsoItemStatus(models.Model):
         "uncheck it for a status whose items are still claimed with their "
         "penalties, such as Litigation.",
     )
-    # Follow-up action model (dso.followup.mixin): what a collector will be
-    # proposed when qualifying items. Nothing reads it before the
-    # qualification release: the help texts say so.
+    review_days = fields.Integer(
+        string="Review after (days)",
+        help="For a status that excludes its items from the scenario: the items "
+        "that get it are reviewed this many days later (their review date). "
+        "0: no review date, the items stay excluded until someone changes "
+        "their status.",
+    )
+    reenter_on_review = fields.Boolean(
+        string="Back to the scenario on review",
+        help="On the review date the items lose this status and come back to "
+        "the scenario by themselves. Otherwise their resolution owner (else "
+        "the customer's collector) gets a review activity.",
+    )
+    # Follow-up action model (dso.followup.mixin): what the status wizard
+    # proposes when qualifying items (dso_followup_action_vals).
     action_type = fields.Selection(
         string="Follow-up action",
-        help="Used from the qualification release on: the specific action proposed "
-        "on the items when they get this status. Not applied yet.",
+        help="The specific action the status wizard proposes on the items when "
+        "they get this status (step 3), created by itself for a status that "
+        "creates its follow-up.",
     )
     delay = fields.Integer(
         string="Follow-up delay (days)",
-        help="Used from the qualification release on: days after the status date "
-        "at which the follow-up action falls. Not applied yet.",
+        help="Days after the status date at which the follow-up action falls "
+        "(0: on the status date).",
     )
     mail_template_id = fields.Many2one(
         string="Follow-up template",
-        help="Used from the qualification release on: message of the follow-up "
-        "email or letter. Not applied yet.",
+        help="Message of the follow-up email or letter.",
     )
     sms_template_id = fields.Many2one(
         string="Follow-up SMS template",
-        help="Used from the qualification release on: text of the follow-up SMS. "
-        "Not applied yet.",
+        help="Text of the follow-up SMS.",
     )
     automatic = fields.Boolean(
         string="Automatic follow-up",
-        help="Used from the qualification release on: the follow-up email is sent "
-        "by the cron on its date (emails only). Not applied yet.",
+        help="The follow-up email is sent by the cron on its date, inside the "
+        "sending window (emails only).",
     )
     to_confirm = fields.Boolean(
         string="Follow-up to be confirmed",
-        help="Used from the qualification release on: the automatic follow-up "
-        "waits for one click of the collector. Not applied yet.",
+        help="The automatic follow-up waits for one click of the collector.",
+    )
+    create_followup = fields.Boolean(
+        string="Creates its follow-up",
+        help="Items getting this status get their follow-up specific action by "
+        "themselves, whoever qualifies them (the status wizard, the customer's "
+        "answer, the review): a dispute is always followed up.",
     )
     line_count = fields.Integer(string="Open items", compute="_compute_line_count")
+
+    _sql_constraints = [
+        (
+            "review_days_positive",
+            "CHECK (review_days >= 0)",
+            "The review delay of a status cannot be negative.",
+        ),
+    ]
 
     @api.depends("exclude_from_scenario")
     def _compute_suspend_penalties(self):
@@ -85,3 +112,40 @@ class DsoItemStatus(models.Model):
     def _dso_followup_label(self):
         self.ensure_one()
         return self.env._("The follow-up of status “%(status)s”", status=self.name)
+
+    def _dso_followup_action_vals(self, lines, status_date=None):
+        """Values of the follow-up specific action of ``lines`` getting this
+        status on ``status_date`` (today by default): its type, date,
+        templates, automatic, to confirm, and a one-line ``explanation``
+        of why (not a field of the action)."""
+        self.ensure_one()
+        status_date = fields.Date.to_date(status_date) or fields.Date.context_today(
+            self
+        )
+        vals = self._dso_followup_values()
+        vals["date"] = status_date + timedelta(days=max(self.delay, 0))
+        vals["explanation"] = self._dso_followup_explanation(status_date)
+        return vals
+
+    def _dso_followup_explanation(self, status_date):
+        """e.g. "Promise of payment on 12/03/2026: phone call the day after"."""
+        self.ensure_one()
+        if not self.action_type:
+            return self.env._(
+                "%(status)s has no follow-up action: choose one below.",
+                status=self.name,
+            )
+        types = dict(self._fields["action_type"]._description_selection(self.env))
+        if self.delay <= 0:
+            when = self.env._("the same day")
+        elif self.delay == 1:
+            when = self.env._("the day after")
+        else:
+            when = self.env._("%(days)s days after", days=self.delay)
+        return self.env._(
+            "%(status)s on %(date)s: %(action)s %(when)s",
+            status=self.name,
+            date=format_date(self.env, status_date),
+            action=types[self.action_type].lower(),
+            when=when,
+        )
