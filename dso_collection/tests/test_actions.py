@@ -227,11 +227,12 @@ class TestActionModel(DsoCollectionCommon):
             ._fields["dso_default_interactive_email"]
             ._description_help(self.env),
         )
+        # The status's follow-up is used since the status wizard: its help
+        # no longer says it is not.
         Status = self.env["dso.item.status"]
         for fname in ("action_type", "delay", "mail_template_id", "automatic"):
-            self.assertIn(
-                "Used from the qualification release on", Status._fields[fname].help
-            )
+            self.assertNotIn("Not applied yet", Status._fields[fname].help)
+        self.assertIn("status wizard", Status._fields["action_type"].help)
 
     # Activities (item 4) ----------------------------------------------------
 

@@ -1,1 +1,6 @@
-from . import dso_collection_send_wizard
+from . import (
+    dso_assign_wizard,
+    dso_collection_send_wizard,
+    dso_scenario_restore_wizard,
+    dso_status_change_wizard,
+)
