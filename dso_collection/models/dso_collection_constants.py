@@ -11,6 +11,7 @@ ACTION_TYPES = [
     ("internal_email", "Internal email"),
     ("letter", "Letter"),
     ("registered_letter", "Registered letter"),
+    ("fax", "Fax"),
     ("sms", "SMS"),
     ("litigation", "Litigation"),
 ]
@@ -19,8 +20,10 @@ ACTION_TYPES = [
 # itself, without a collector.
 EMAIL_ACTION_TYPES = ("email", "interactive_email", "internal_email")
 
-# Action types that produce a printed letter (a PDF on the action).
-LETTER_ACTION_TYPES = ("letter", "registered_letter", "litigation")
+# Action types that produce a printed letter (a PDF on the action). A fax is
+# the letter's PDF, sent through the company's email-to-fax gateway or faxed
+# by hand.
+LETTER_ACTION_TYPES = ("letter", "registered_letter", "fax", "litigation")
 
 # States of an action still to be carried out.
 OPEN_STATES = ("todo", "to_confirm")

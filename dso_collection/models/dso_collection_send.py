@@ -63,6 +63,7 @@ class DsoCollectionSend(models.AbstractModel):
             "call": self._send_call,
             "letter": self._send_letter,
             "registered_letter": self._send_registered_letter,
+            "fax": self._send_fax,
             "litigation": self._send_litigation,
         }
 

@@ -57,7 +57,8 @@ class DsoCollectionSend(models.AbstractModel):
         domain = [
             ("message_id", "=", message.id),
             ("state", "=", "done"),
-            ("action_type", "in", EMAIL_ACTION_TYPES),
+            # A fax goes through the email-to-fax gateway: a mail too.
+            ("action_type", "in", (*EMAIL_ACTION_TYPES, "fax")),
         ]
         if message.model == "res.partner":
             # Collection emails are messages of the customer: its actions.

@@ -46,6 +46,8 @@ class DsoCollectionSend(models.AbstractModel):
             return sent
         if action.action_type in EMAIL_ACTION_TYPES:
             return ", ".join(self._email_recipients(action).mapped("email_formatted"))
+        if action.action_type == "fax":
+            return self._fax_recipient_display(action.partner_id)
         if action.action_type in LETTER_ACTION_TYPES:
             return self._postal_display(action.partner_id)
         displays = {

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .dso_collection_constants import LETTER_ACTION_TYPES
+
 
 class DsoCollectionStep(models.Model):
     _name = "dso.collection.step"
@@ -57,6 +59,31 @@ class DsoCollectionStep(models.Model):
                         "before it. Set a positive delay or change the trigger.",
                         step=step.name,
                         scenario=step.scenario_id.name,
+                    )
+                )
+
+    @api.constrains("action_type", "mail_template_id", "sms_template_id")
+    def _check_template(self):
+        """A letter, fax or SMS step prints or sends its template: without
+        one, it would have nothing to say."""
+        labels = dict(self._fields["action_type"]._description_selection(self.env))
+        for step in self:
+            if step.action_type == "sms":
+                missing = not step.sms_template_id
+            else:
+                missing = (
+                    step.action_type in LETTER_ACTION_TYPES
+                    and not step.mail_template_id
+                )
+            if missing:
+                raise ValidationError(
+                    self.env._(
+                        "Step “%(step)s” of scenario “%(scenario)s” has no template: "
+                        "a step of type “%(type)s” prints or sends its template. "
+                        "Choose a template for the step.",
+                        step=step.name,
+                        scenario=step.scenario_id.name,
+                        type=labels.get(step.action_type),
                     )
                 )
 

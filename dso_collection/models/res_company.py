@@ -2,6 +2,7 @@ import pytz
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools.mail import single_email_re
 
 # Company field holding the default -> customer field it fills.
 DEFAULT_FIELDS = {
@@ -65,10 +66,20 @@ class ResCompany(models.Model):
         help="Open items whose residual amount is below this amount are left out of "
         "collection (rounding differences, small remainders).",
     )
+    # On by default (new companies, and every company when the module is
+    # installed: the column is created with this default): unchecked
+    # automatic emails cost credibility.
     dso_confirm_automatic = fields.Boolean(
         string="Automatic actions must be confirmed",
+        default=True,
         help="Every automatic email waits for one click of the collector before it is "
         "sent.",
+    )
+    dso_fax_gateway = fields.Char(
+        string="Email-to-fax gateway",
+        help="Address pattern of the email-to-fax gateway, {number} standing for the "
+        "fax number in international digits, e.g. {number}@fax.example.com. Empty: "
+        "collection faxes are printed for the collector to fax by hand.",
     )
 
     # Late-payment penalties and recovery costs
@@ -144,6 +155,22 @@ class ResCompany(models.Model):
         # user's allowed companies, gets the shipped scenario as its default.
         companies = self.sudo().search([("dso_default_scenario_id", "=", False)])
         companies.write({"dso_default_scenario_id": scenario.id})
+
+    @api.constrains("dso_fax_gateway")
+    def _check_dso_fax_gateway(self):
+        for company in self.filtered("dso_fax_gateway"):
+            pattern = company.dso_fax_gateway.strip()
+            address = pattern.replace("{number}", "3225551234")
+            if "{number}" not in pattern or not single_email_re.match(address):
+                raise ValidationError(
+                    self.env._(
+                        "The email-to-fax gateway of %(company)s (%(pattern)s) is "
+                        "not valid: write an email address where {number} stands for "
+                        "the fax number, e.g. {number}@fax.example.com.",
+                        company=company.name,
+                        pattern=pattern,
+                    )
+                )
 
     @api.constrains("dso_auto_hour_from", "dso_auto_hour_to")
     def _check_dso_auto_hours(self):

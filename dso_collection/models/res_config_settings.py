@@ -28,6 +28,7 @@ class ResConfigSettings(models.TransientModel):
     dso_confirm_automatic = fields.Boolean(
         related="company_id.dso_confirm_automatic", readonly=False
     )
+    dso_fax_gateway = fields.Char(related="company_id.dso_fax_gateway", readonly=False)
     dso_penalty_rate_type = fields.Selection(
         related="company_id.dso_penalty_rate_type", readonly=False
     )

@@ -34,6 +34,12 @@ class ResPartner(models.Model):
         "installed (from the interactive-email release on, they carry a link "
         "where the customer answers on each invoice).",
     )
+    # Odoo 18 has no fax field on partners: the collection fax number.
+    dso_fax = fields.Char(
+        string="Fax",
+        help="Fax number of collection faxes; read in the customer's country "
+        "unless it starts with + and the country code.",
+    )
     dso_leader_line_id = fields.Many2one(
         "account.move.line",
         string="Leader invoice",
@@ -177,6 +183,47 @@ class ResPartner(models.Model):
             self.env._("Planned"), self._dso_next_action_message()
         )
 
+    def _dso_assign_collection(self, scenario=None, collector=None):
+        """Give these customers ``scenario`` and/or ``collector`` in the
+        current company (the fields are company-dependent), then replan
+        them. Checked first: the scenario and the collector must belong to
+        the company."""
+        company = self.env.company
+        scenario = scenario or self.env["dso.collection.scenario"]
+        collector = collector or self.env["res.users"]
+        if scenario.company_id and scenario.company_id != company:
+            raise UserError(
+                self.env._(
+                    "Scenario %(scenario)s belongs to %(other)s: choose a scenario "
+                    "of %(company)s or one shared by all companies.",
+                    scenario=scenario.name,
+                    other=scenario.company_id.name,
+                    company=company.name,
+                )
+            )
+        if collector and (collector.share or company not in collector.company_ids):
+            raise UserError(
+                self.env._(
+                    "%(user)s cannot collect for %(company)s: choose an internal user "
+                    "allowed in that company.",
+                    user=collector.name,
+                    company=company.name,
+                )
+            )
+        vals = {}
+        if scenario:
+            vals["dso_scenario_id"] = scenario.id
+        if collector:
+            vals["dso_collector_id"] = collector.id
+        if not vals:
+            raise UserError(
+                self.env._("Choose a scenario, a collector or both to assign.")
+            )
+        customers = self.commercial_partner_id.with_company(company)
+        customers.write(vals)
+        customers._dso_plan()
+        return customers
+
     def _dso_next_action_message(self, limit=5):
         """What comes next for these customers in the current company: one
         sentence each, e.g. "Next for Acme: First reminder (Email) on
@@ -252,6 +299,32 @@ class ResPartner(models.Model):
             "search_default_filter_open": 1,
         }
         return action
+
+    def action_dso_new_specific_action(self):
+        """The creation form of a specific action (out of the collection
+        scenario) for this customer, its open items to pick."""
+        self.ensure_one()
+        customer = self.commercial_partner_id
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("New action (out of collection scenario)"),
+            "res_model": "dso.collection.action",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+            "context": {
+                "default_partner_id": customer.id,
+                "default_is_specific": True,
+                "default_company_id": self.env.company.id,
+            },
+        }
+
+    def action_dso_change_status(self):
+        """The status wizard on this customer's open items, to pick from."""
+        self.ensure_one()
+        return self.env["dso.status.change.wizard"]._dso_open(
+            self.commercial_partner_id.dso_open_line_ids
+        )
 
     def _dso_collection_contacts(self):
         """Who receives collection emails: the invoicing contacts with an

@@ -64,6 +64,9 @@ class DsoCollectionCommon(AccountTestInvoicingCommon, MailCase):
                     "action_type": "registered_letter",
                     "trigger": "last_action",
                     "delay": 10,
+                    "mail_template_id": cls.env.ref(
+                        "dso_collection.mail_template_dso_formal_notice"
+                    ).id,
                 },
             ],
         )
@@ -356,6 +359,9 @@ class DsoCollectionMultiCompanyCommon(DsoCollectionCommon):
                     "action_type": "letter",
                     "trigger": "last_action",
                     "delay": 10,
+                    "mail_template_id": cls.env.ref(
+                        "dso_collection.mail_template_dso_second_reminder"
+                    ).id,
                 },
             ],
             company=cls.company_2,

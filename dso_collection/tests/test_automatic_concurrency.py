@@ -31,6 +31,10 @@ class TestAutomaticSendingConcurrency(TransactionCase):
         with self._cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             company = env.ref("base.main_company")
+            # Automatic emails are to be confirmed by default: this test sends
+            # them unconfirmed (restored by _delete_committed_data).
+            confirm_automatic = company.dso_confirm_automatic
+            company.dso_confirm_automatic = False
             scenario = env["dso.collection.scenario"].create(
                 {
                     "name": "Concurrency test scenario",
@@ -88,6 +92,7 @@ class TestAutomaticSendingConcurrency(TransactionCase):
             )
             return {
                 "company": company.id,
+                "confirm_automatic": confirm_automatic,
                 "scenario": scenario.id,
                 "customer": customer.id,
                 "invoice": invoice.id,
@@ -111,6 +116,9 @@ class TestAutomaticSendingConcurrency(TransactionCase):
                 invoice.with_context(force_delete=True).unlink()
             env["res.partner"].browse(ids["customer"]).exists().unlink()
             env["dso.collection.scenario"].browse(ids["scenario"]).exists().unlink()
+            env["res.company"].browse(ids["company"]).dso_confirm_automatic = ids[
+                "confirm_automatic"
+            ]
 
     @staticmethod
     def _customer_mails(env, ids):
