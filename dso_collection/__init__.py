@@ -1,1 +1,1 @@
-from . import demo, models, report, wizard
+from . import controllers, demo, models, report, wizard

@@ -25,5 +25,14 @@ echo 'env["dso.collection.action"]._cron_plan(); env.cr.commit()' |
     odoo_bin shell -c "$CONF" -d "$DB" --log-level=warn --no-http >/dev/null ||
     die "planning the agenda of $DB failed (see the log above)"
 
+# The answer page of the demo interactive email (Redwood Furniture Co.).
+LINK="$(echo 'r = env.ref("dso_collection.demo_interactive_request_redwood", raise_if_not_found=False)
+print("DSO_LINK " + (r.get_portal_url() if r else ""))' |
+    odoo_bin shell -c "$CONF" -d "$DB" --log-level=warn --no-http 2>/dev/null |
+    sed -n 's/^DSO_LINK //p')"
 log "Serving $DB on http://localhost:$PORT (login admin / password admin)"
+if [ -n "$LINK" ]; then
+    log "Customer answer page of the demo interactive email: http://localhost:$PORT$LINK"
+    log "Portal login of that customer: redwood / redwood (page /my/collection)"
+fi
 odoo_bin -c "$CONF" -d "$DB" --http-port="$PORT" --log-level=info

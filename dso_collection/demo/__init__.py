@@ -1,1 +1,1 @@
-from . import dso_collection_demo
+from . import dso_collection_demo, dso_collection_demo_interactive

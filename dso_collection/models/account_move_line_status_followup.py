@@ -78,10 +78,14 @@ class AccountMoveLine(models.Model):
             )
         subtype_id = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment")
         vals_list = []
+        requests = self.env["dso.interactive.request"]
         for customer in self.partner_id.commercial_partner_id:
             items = self.filtered(
                 lambda line, c=customer: line.partner_id.commercial_partner_id == c
             )
+            request = items._dso_colleague_request(customer, users)
+            requests |= request
+            body = items._dso_internal_status_body(note, request)
             vals_list.append(
                 {
                     "model": "res.partner",
@@ -92,8 +96,8 @@ class AccountMoveLine(models.Model):
                         "Collection: status of %(customer)s's items",
                         customer=customer.display_name,
                     ),
-                    "body_html": items._dso_internal_status_body(note),
-                    "body": items._dso_internal_status_body(note),
+                    "body_html": body,
+                    "body": body,
                     "author_id": self.env.user.partner_id.id,
                     "email_from": self.env.user.email_formatted
                     or self.env.company.email_formatted,
@@ -105,9 +109,31 @@ class AccountMoveLine(models.Model):
         # sudo: a collector may not create mails on customers he does not
         # own; these are internal notes on the items he just qualified, to
         # colleagues he chose, built above from escaped values.
-        return self.env["mail.mail"].sudo().create(vals_list)
+        mails = self.env["mail.mail"].sudo().create(vals_list)
+        requests._dso_mark_sent()
+        return mails
 
-    def _dso_internal_status_body(self, note=None):
+    def _dso_colleague_request(self, customer, users):
+        """The page where the colleagues answer on these items of
+        ``customer`` (an internal interactive email)."""
+        # sudo: collectors only read requests; this one is for the items
+        # they just qualified, to the colleagues they chose.
+        return (
+            self.env["dso.interactive.request"]
+            .sudo()
+            .create(
+                {
+                    "partner_id": customer.id,
+                    "company_id": self.company_id[:1].id,
+                    "line_ids": [Command.set(self.ids)],
+                    "audience": "colleague",
+                    "user_id": users[:1].id,
+                    "collector_id": (customer.dso_collector_id or self.env.user).id,
+                }
+            )
+        )
+
+    def _dso_internal_status_body(self, note=None, request=None):
         """The items, their statuses and comments, as an HTML table."""
         headers = (
             self.env._("Item"),
@@ -146,6 +172,15 @@ class AccountMoveLine(models.Model):
         if note:
             parts.append(Markup("<p>%s</p>") % note)
         parts.append(body)
+        if request:
+            request._portal_ensure_token()
+            parts.append(
+                Markup('<p><a href="%s">%s</a></p>')
+                % (
+                    request._dso_absolute_url(),
+                    self.env._("Answer on each item (log in with your account)"),
+                )
+            )
         return Markup().join(parts)
 
     # ------------------------------------------------------------------

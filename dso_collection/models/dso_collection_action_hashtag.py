@@ -94,6 +94,8 @@ class DsoCollectionAction(models.Model):
     )
     hashtag_late_penalties = _value("late_penalties")
     hashtag_recovery_cost = _value("recovery_cost")
+    hashtag_interactive_link = _html("interactive_link")
+    hashtag_interactive_link_text = _text("interactive_link")
 
     @api.depends("partner_id", "company_id")
     def _compute_dso_open_item_ids(self):

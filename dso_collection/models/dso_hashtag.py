@@ -71,6 +71,11 @@ class DsoHashtag(models.AbstractModel):
             ),
             "late_penalties": self.env._("Late-payment interest of all overdue items"),
             "recovery_cost": self.env._("Recovery costs of all late invoices"),
+            "interactive_link": self.env._(
+                "Link to the page where the customer (or the colleague of an "
+                "internal email) answers on each invoice; nothing when "
+                "interactive emails are off for the customer"
+            ),
         }
 
     @api.model

@@ -253,3 +253,23 @@ class DsoHashtag(models.AbstractModel):
 
     def _hashtag_recovery_cost(self, action, fmt, items):
         return self._amount(action, items, "dso_recovery_cost_amount")
+
+    def _hashtag_interactive_link(self, action, fmt, items):
+        """The address of the action's answer page (a button in HTML);
+        nothing without one (not an interactive email, switch off)."""
+        request = action._dso_interactive_request()
+        if not request:
+            return "" if fmt == "text" else Markup()
+        url = request._dso_absolute_url()
+        if fmt == "text":
+            return url
+        label = (
+            self.env._("Answer on each item")
+            if request.audience == "colleague"
+            else self.env._("View my invoices and answer online")
+        )
+        return Markup(
+            '<a href="%s" style="display: inline-block; padding: 10px 16px; '
+            "background-color: #875a7b; color: #ffffff; text-decoration: none; "
+            'border-radius: 4px;">%s</a>'
+        ) % (url, label)

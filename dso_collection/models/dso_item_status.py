@@ -84,6 +84,17 @@ class DsoItemStatus(models.Model):
         "themselves, whoever qualifies them (the status wizard, the customer's "
         "answer, the review): a dispute is always followed up.",
     )
+    customer_answer = fields.Selection(
+        [
+            ("paid", "Paid"),
+            ("promise", "Promise to pay"),
+            ("dispute", "Dispute"),
+        ],
+        string="Set by the answer",
+        help="The answer on an interactive page (customer or colleague) that "
+        "proposes this status when the collector validates it. With several "
+        "statuses for one answer, the first in the list is proposed.",
+    )
     line_count = fields.Integer(string="Open items", compute="_compute_line_count")
 
     _sql_constraints = [

@@ -48,11 +48,16 @@ class ResCompany(models.Model):
         string="Late-payment penalties by default"
     )
     dso_default_recovery_cost = fields.Boolean(string="Recovery costs by default")
+    dso_interactive_expiry_days = fields.Integer(
+        string="Interactive links valid (days)",
+        default=30,
+        help="Days during which the link of an interactive email opens the "
+        "answer page, from the day the email is sent.",
+    )
     dso_default_interactive_email = fields.Boolean(
         string="Interactive emails by default",
-        help="Interactive emails go out as plain emails until the portal is "
-        "installed (from the interactive-email release on, they carry a link "
-        "where the customer answers on each invoice).",
+        help="New customers get interactive emails: a link to a page where they "
+        "answer on each invoice; off, interactive steps are sent as plain emails.",
     )
     dso_minimum_amount = fields.Monetary(
         string="Minimum amount for collection",
@@ -184,6 +189,17 @@ class ResCompany(models.Model):
                         company=company.name,
                     )
                 )
+
+    @api.constrains("dso_interactive_expiry_days")
+    def _check_dso_interactive_expiry_days(self):
+        for company in self.filtered(lambda c: c.dso_interactive_expiry_days < 1):
+            raise ValidationError(
+                self.env._(
+                    "Interactive links of %(company)s must stay valid at least one "
+                    "day: set the number of days in Settings > Collection.",
+                    company=company.name,
+                )
+            )
 
     def _dso_timezone(self):
         self.ensure_one()

@@ -19,6 +19,9 @@ class ResConfigSettings(models.TransientModel):
     dso_default_interactive_email = fields.Boolean(
         related="company_id.dso_default_interactive_email", readonly=False
     )
+    dso_interactive_expiry_days = fields.Integer(
+        related="company_id.dso_interactive_expiry_days", readonly=False
+    )
     dso_minimum_amount = fields.Monetary(
         related="company_id.dso_minimum_amount", readonly=False
     )

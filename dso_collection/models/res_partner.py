@@ -30,9 +30,8 @@ class ResPartner(models.Model):
     dso_interactive_email = fields.Boolean(
         string="Interactive emails",
         company_dependent=True,
-        help="Interactive emails go out as plain emails until the portal is "
-        "installed (from the interactive-email release on, they carry a link "
-        "where the customer answers on each invoice).",
+        help="Interactive emails carry a link to a page where the customer "
+        "answers on each invoice; off, they are sent as plain emails.",
     )
     # Odoo 18 has no fax field on partners: the collection fax number.
     dso_fax = fields.Char(

@@ -10,6 +10,8 @@ from . import (
     test_hashtag_templates,
     test_hashtags,
     test_install,
+    test_interactive,
+    test_interactive_portal,
     test_item_status_report,
     test_lang_formats,
     test_letters,

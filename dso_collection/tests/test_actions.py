@@ -213,20 +213,14 @@ class TestActionModel(DsoCollectionCommon):
         self.assertFalse(arch.xpath("//*[@string='Status']"))
 
     def test_help_says_what_is_not_used_yet(self):
-        self.assertIn(
-            "until the portal is installed",
+        # Interactive emails carry their link since the portal release: the
+        # help no longer says they are plain emails until then.
+        for help_text in (
             self.env["res.partner"]._fields["dso_interactive_email"].help,
-        )
-        self.assertIn(
-            "until the portal is installed",
             self.env["res.company"]._fields["dso_default_interactive_email"].help,
-        )
-        self.assertIn(
-            "until the portal is installed",
-            self.env["res.config.settings"]
-            ._fields["dso_default_interactive_email"]
-            ._description_help(self.env),
-        )
+        ):
+            self.assertNotIn("until the portal is installed", help_text)
+            self.assertIn("plain emails", help_text)
         # The status's follow-up is used since the status wizard: its help
         # no longer says it is not.
         Status = self.env["dso.item.status"]

@@ -327,6 +327,17 @@ class TestStatusWizard(DsoCollectionCommon):
         self.assertIn(self.invoice.name, mail.body_html)
         self.assertIn(self.invoice2.name, mail.body_html)
         self.assertIn("Olga Owner", mail.body_html)
+        # The colleagues answer on a page of their own (internal
+        # interactive email), valid from now on.
+        request = self.env["dso.interactive.request"].search(
+            [("partner_id", "=", self.invoice.commercial_partner_id.id)]
+        )
+        self.assertEqual(request.audience, "colleague")
+        self.assertEqual(request.state, "sent")
+        self.assertEqual(request.line_ids, self.line | self.line2)
+        self.assertIn(request.user_id, self.owner | self.salesperson)
+        self.assertIn(request.get_portal_url(), mail.body_html)
+        self.assertTrue(request.expiry_date)
         # The wizard handles the next action: no dispute follow-up here.
         self.assertFalse(self._specific_actions())
 

@@ -1,0 +1,346 @@
+from datetime import date
+
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import tagged
+
+from .common import DsoCollectionCommon
+
+
+@tagged("post_install", "-at_install")
+@freeze_time("2026-03-10")
+class TestInteractive(DsoCollectionCommon):
+    """Interactive emails: the request and its link, the answers, the
+    collector's validation and rejection."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customer.write({"email": "ap@acme.example"})
+        cls.customer.with_company(cls.company).dso_interactive_email = True
+        cls.invoice = cls._create_invoice(
+            cls.customer, amount=1000, due_date="2026-02-01"
+        )
+        cls.invoice2 = cls._create_invoice(
+            cls.customer, amount=500, due_date="2026-02-15"
+        )
+        cls.line = cls._receivable(cls.invoice)
+        cls.line2 = cls._receivable(cls.invoice2)
+        cls.template = cls.env.ref(
+            "dso_collection.mail_template_dso_interactive_reminder"
+        )
+        cls.promise = cls.env.ref("dso_collection.dso_item_status_promise")
+        cls.dispute = cls.env.ref("dso_collection.dso_item_status_dispute")
+        cls.paid = cls.env.ref("dso_collection.dso_item_status_payment_in_progress")
+
+    def _interactive_action(self, partner=None, action_type="interactive_email"):
+        partner = partner or self.customer
+        return self.env["dso.collection.action"].create(
+            {
+                "name": "Interactive reminder",
+                "partner_id": partner.id,
+                "company_id": self.company.id,
+                "is_specific": True,
+                "action_type": action_type,
+                "user_id": self.collector.id,
+                "mail_template_id": (
+                    self.template
+                    if action_type == "interactive_email"
+                    else self.env.ref("dso_collection.mail_template_dso_internal")
+                ).id,
+                "line_ids": [Command.set((self.line | self.line2).ids)],
+            }
+        )
+
+    def _send(self, action):
+        with self.mock_mail_gateway():
+            self.env["dso.collection.send"]._send_now(action)
+        return action._dso_interactive_request()
+
+    def _answer(self, request, answers):
+        return request._dso_submit(answers)
+
+    # Sending ------------------------------------------------------------
+
+    def test_interactive_email_carries_its_link(self):
+        self.company.dso_interactive_expiry_days = 20
+        action = self._interactive_action()
+        request = self._send(action)
+        self.assertEqual(request.state, "sent")
+        self.assertEqual(request.audience, "customer")
+        self.assertEqual(request.partner_id, self.customer)
+        self.assertEqual(request.expiry_date, date(2026, 3, 30))
+        self.assertTrue(request.access_token)
+        self.assertIn(request.get_portal_url(), action.mail_id.body_html)
+        self.assertIn(
+            f"/my/collection/request/{request.id}?access_token=",
+            request.get_portal_url(),
+        )
+
+    def test_switch_off_sends_a_plain_email_and_says_so(self):
+        self.customer.with_company(self.company).dso_interactive_email = False
+        action = self._interactive_action()
+        request = self._send(action)
+        self.assertFalse(request)
+        self.assertNotIn("/my/collection", action.mail_id.body_html)
+        self.assertEqual(action.state, "done")
+        self.assertTrue(
+            any(
+                "interactive emails are off" in message.body
+                for message in action.message_ids
+            )
+        )
+
+    def test_internal_email_asks_a_colleague(self):
+        salesperson = self._create_collector("sales_person", "Sam Sales")
+        salesperson.partner_id.email = "sam@example.com"
+        self.customer.user_id = salesperson
+        action = self._interactive_action(action_type="internal_email")
+        request = self._send(action)
+        self.assertEqual(request.audience, "colleague")
+        self.assertEqual(request.user_id, salesperson)
+        self.assertEqual(request.line_ids, self.line | self.line2)
+        self.assertIn(request.get_portal_url(), action.mail_id.body_html)
+        # Only logged-in internal users of the company may use it.
+        with self.assertRaises(AccessError):
+            request._dso_check_usable(self.env.ref("base.public_user"))
+        request._dso_check_usable(salesperson)
+        feedback = request._dso_submit(
+            [{"line_id": self.line.id, "kind": "comment", "comment": "Goods damaged"}],
+            author=salesperson.partner_id,
+        )
+        self.assertEqual(feedback.source, "colleague")
+        feedback.action_validate()
+        history = self.line.dso_status_history_ids[:1]
+        self.assertEqual(history.source, "colleague")
+        self.assertIn("Goods damaged", self.line.dso_comment)
+
+    # Answers ------------------------------------------------------------
+
+    def test_answers_are_pending_and_the_collector_is_told(self):
+        request = self._send(self._interactive_action())
+        feedback = self._answer(
+            request,
+            [
+                {"line_id": self.line.id, "kind": "promise", "date": "2026-03-20"},
+                {
+                    "line_id": self.line2.id,
+                    "kind": "dispute",
+                    "dispute_reason": "quality",
+                    "comment": "Two chairs broken",
+                },
+            ],
+        )
+        self.assertEqual(len(feedback), 2)
+        self.assertEqual(set(feedback.mapped("state")), {"pending"})
+        self.assertEqual(request.state, "answered")
+        # Nothing applied yet.
+        self.assertFalse(self.line.dso_status_id)
+        self.assertEqual(
+            feedback[0].status_id | feedback[1].status_id, self.promise | self.dispute
+        )
+        activity = self.customer.activity_ids.filtered(
+            lambda a: a.user_id == self.collector
+        )
+        self.assertEqual(len(activity), 1)
+        self.assertIn("Two chairs broken", activity.note)
+        self.assertEqual(self.customer.dso_feedback_pending_count, 2)
+
+    def test_answers_are_checked_before_anything_is_written(self):
+        request = self._send(self._interactive_action())
+        other = self._create_customer("Other Ltd")
+        other_line = self._receivable(
+            self._create_invoice(other, amount=50, due_date="2026-02-01")
+        )
+        bad_answers = [
+            (
+                [{"line_id": other_line.id, "kind": "comment", "comment": "x"}],
+                "not among",
+            ),
+            ([{"line_id": self.line.id, "kind": "hack"}], "what is going on"),
+            (
+                [{"line_id": self.line.id, "kind": "paid", "date": "2026-04-01"}],
+                "future",
+            ),
+            (
+                [{"line_id": self.line.id, "kind": "promise", "date": "nonsense"}],
+                "valid date",
+            ),
+            (
+                [{"line_id": self.line.id, "kind": "comment", "comment": "x" * 2001}],
+                "too long",
+            ),
+            ([{"line_id": self.line.id, "kind": "dispute"}], "reason of the dispute"),
+            (
+                [
+                    {
+                        "line_id": self.line.id,
+                        "kind": "comment",
+                        "comment": "see file",
+                        "attachment": {"name": "a.exe", "content": b"MZ\x90\x00"},
+                    }
+                ],
+                "PDF, PNG or JPEG",
+            ),
+            (
+                [
+                    {
+                        "line_id": self.line.id,
+                        "kind": "comment",
+                        "comment": "see file",
+                        "attachment": {
+                            "name": "big.pdf",
+                            "content": b"%PDF-" + b"0" * (5 * 1024 * 1024),
+                        },
+                    }
+                ],
+                "too large",
+            ),
+        ]
+        for bad, message in bad_answers:
+            # A valid answer first: it must not be written either.
+            answers = [
+                {"line_id": self.line2.id, "kind": "comment", "comment": "ok"},
+                *bad,
+            ]
+            with self.subTest(message=message):
+                with self.assertRaisesRegex(UserError, message):
+                    self._answer(request, answers)
+        self.assertFalse(request.feedback_ids)
+
+    def test_rate_limit(self):
+        request = self._send(self._interactive_action())
+        answer = [{"line_id": self.line.id, "kind": "comment", "comment": "Hello"}]
+        for _i in range(10):
+            self._answer(request, answer)
+        with self.assertRaisesRegex(UserError, "Too many answers"):
+            self._answer(request, answer)
+        with freeze_time("2026-03-10 02:00:00"):
+            self._answer(request, answer)
+        self.assertEqual(len(request.feedback_ids), 11)
+
+    # Decision -----------------------------------------------------------
+
+    def test_validate_qualifies_and_proposes_the_follow_up(self):
+        request = self._send(self._interactive_action())
+        feedback = self._answer(
+            request,
+            [{"line_id": self.line.id, "kind": "promise", "date": "2026-03-20"}],
+        )
+        proposal = feedback.with_user(self.collector).action_validate()
+        self.assertEqual(feedback.state, "validated")
+        self.assertEqual(feedback.decision_user_id, self.collector)
+        self.assertEqual(self.line.dso_status_id, self.promise)
+        self.assertEqual(self.line.dso_status_date, date(2026, 3, 20))
+        self.assertIn("Promise to pay", self.line.dso_comment)
+        self.assertEqual(self.line.dso_status_history_ids[:1].source, "customer")
+        # The status's follow-up (a call 2 days after) is proposed, not
+        # created.
+        self.assertEqual(proposal["res_model"], "dso.collection.action")
+        self.assertEqual(proposal["context"]["default_action_type"], "call")
+        self.assertEqual(proposal["context"]["default_date"], date(2026, 3, 22))
+        self.assertEqual(proposal["context"]["default_line_ids"], self.line.ids)
+        action = (
+            self.env["dso.collection.action"]
+            .with_user(self.collector)
+            .with_context(**proposal["context"])
+            .create({})
+        )
+        self.assertTrue(action.is_specific)
+        self.assertEqual(action.line_ids, self.line)
+        with self.assertRaisesRegex(UserError, "already validated"):
+            feedback.action_validate()
+
+    def test_validated_dispute_creates_its_follow_up(self):
+        request = self._send(self._interactive_action())
+        feedback = self._answer(
+            request,
+            [
+                {
+                    "line_id": self.line.id,
+                    "kind": "dispute",
+                    "dispute_reason": "price",
+                    "comment": "Wrong price",
+                }
+            ],
+        )
+        feedback.action_validate()
+        self.assertEqual(self.line.dso_status_id, self.dispute)
+        followup = self.env["dso.collection.action"].search(
+            [
+                ("partner_id", "=", self.customer.id),
+                ("action_type", "=", "internal_email"),
+            ]
+        )
+        self.assertEqual(followup.line_ids, self.line)
+
+    def test_reject_keeps_the_answer_with_its_reason(self):
+        request = self._send(self._interactive_action())
+        feedback = self._answer(
+            request, [{"line_id": self.line.id, "kind": "paid", "date": "2026-03-01"}]
+        )
+        with self.assertRaisesRegex(UserError, "Say why"):
+            feedback.action_reject("  ")
+        wizard = (
+            self.env["dso.feedback.reject.wizard"]
+            .with_user(self.collector)
+            .create(
+                {
+                    "feedback_ids": [Command.set(feedback.ids)],
+                    "reason": "No payment received",
+                }
+            )
+        )
+        wizard.action_reject()
+        self.assertEqual(feedback.state, "rejected")
+        self.assertEqual(feedback.reject_reason, "No payment received")
+        self.assertFalse(self.line.dso_status_id)
+        self.assertFalse(self.line.dso_status_history_ids)
+        self.assertIn("No payment received", self.customer.message_ids[0].body)
+
+    def test_validating_a_paid_item_is_refused(self):
+        request = self._send(self._interactive_action())
+        feedback = self._answer(
+            request, [{"line_id": self.line.id, "kind": "paid", "date": "2026-03-01"}]
+        )
+        self._pay(self.invoice)
+        with self.assertRaisesRegex(UserError, "no longer open"):
+            feedback.action_validate()
+        self.assertEqual(feedback.state, "pending")
+
+    def test_answers_of_another_company_are_not_readable(self):
+        request = self._send(self._interactive_action())
+        feedback = self._answer(
+            request, [{"line_id": self.line.id, "kind": "comment", "comment": "Hi"}]
+        )
+        company2 = self.env["res.company"].create({"name": "Other Collections Co"})
+        other_collector = self._create_collector("other_collector", company=company2)
+        self.assertFalse(
+            self.env["dso.item.feedback"]
+            .with_user(other_collector)
+            .search([("id", "=", feedback.id)])
+        )
+        with self.assertRaises(AccessError):
+            feedback.with_user(other_collector).read(["comment"])
+
+    # Link validity ------------------------------------------------------
+
+    def test_expired_archived_and_merged_links_are_refused(self):
+        public = self.env.ref("base.public_user")
+        request = self._send(self._interactive_action())
+        request._dso_check_usable(public)
+        with freeze_time("2026-05-01"), self.assertRaisesRegex(AccessError, "expired"):
+            request._dso_check_usable(public)
+        self.customer.active = False
+        with self.assertRaises(AccessError):
+            request._dso_check_usable(public)
+        self.customer.active = True
+        other = self._create_customer("Acme Duplicate")
+        self.env["base.partner.merge.automatic.wizard"]._merge(
+            (self.customer | other).ids, other
+        )
+        self.assertEqual(request.state, "cancelled")
+        with self.assertRaises(AccessError):
+            request._dso_check_usable(public)
