@@ -33,3 +33,47 @@ class ResPartner(models.Model):
         action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
         action["context"] = {"search_default_pending": 1}
         return action
+
+    def _message_post_after_hook(self, message, msg_vals):
+        """A customer's reply to a collection email (routed to its chatter
+        by Odoo's mail gateway) is announced to the collector."""
+        result = super()._message_post_after_hook(message, msg_vals)
+        if message.message_type == "email" and message.parent_id:
+            self._dso_notify_reply(message)
+        return result
+
+    def _dso_notify_reply(self, message):
+        """One "Customer replied" activity for the collector of the
+        collection email replied to (none while one is open)."""
+        # sudo: the mail gateway posts as the customer; the action is only
+        # read to find who collects this customer.
+        action = (
+            self.env["dso.collection.action"]
+            .sudo()
+            .search([("message_id", "=", message.parent_id.id)], limit=1)
+        )
+        if not action:
+            return
+        collector = (
+            action.user_id
+            or action.partner_id.with_company(action.company_id).dso_collector_id
+        )
+        if not collector or message.author_id == collector.partner_id:
+            return
+        summary = self.env._("Customer replied")
+        for partner in self.sudo():
+            if partner.activity_ids.filtered(
+                lambda a, c=collector: a.user_id == c and a.summary == summary
+            ):
+                continue
+            partner.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=summary,
+                note=self.env._(
+                    "%(author)s replied to “%(subject)s”: read the reply in the "
+                    "customer's chatter.",
+                    author=message.author_id.display_name or message.email_from,
+                    subject=message.parent_id.subject or action.name,
+                ),
+                user_id=collector.id,
+            )

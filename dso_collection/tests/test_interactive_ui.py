@@ -1,0 +1,70 @@
+from datetime import timedelta
+
+from odoo import Command, fields
+from odoo.tests import tagged
+
+from .common import DsoCollectionHttpCommon
+
+
+@tagged("post_install", "-at_install")
+class TestInteractiveUi(DsoCollectionHttpCommon):
+    """In a real browser: the customer answers two invoices on the page of
+    its interactive email, the collector validates one answer and rejects
+    the other; the validated item carries the status. The browser runs in
+    real time: dates are relative to today."""
+
+    def test_customer_answers_and_collector_decides(self):
+        today = fields.Date.today()
+        customer = self._create_customer(
+            "Answering Customer", email="ap@answer.example"
+        )
+        customer.with_company(self.company).dso_interactive_email = True
+        invoice = self._create_invoice(
+            customer, amount=1000, due_date=today - timedelta(days=20)
+        )
+        invoice2 = self._create_invoice(
+            customer, amount=500, due_date=today - timedelta(days=10)
+        )
+        line, line2 = self._receivable(invoice), self._receivable(invoice2)
+        action = self.env["dso.collection.action"].create(
+            {
+                "name": "Interactive reminder",
+                "partner_id": customer.id,
+                "company_id": self.company.id,
+                "is_specific": True,
+                "action_type": "interactive_email",
+                "user_id": self.collector.id,
+                "mail_template_id": self.env.ref(
+                    "dso_collection.mail_template_dso_interactive_reminder"
+                ).id,
+                "line_ids": [Command.set((line | line2).ids)],
+            }
+        )
+        self.env["dso.collection.send"]._send_now(action)
+        request = action._dso_interactive_request()
+
+        self.start_tour(request.get_portal_url(), "dso_interactive_answer_tour")
+
+        feedback = request.feedback_ids
+        self.assertEqual(len(feedback), 2)
+        self.assertEqual(set(feedback.mapped("state")), {"pending"})
+        dispute = feedback.filtered(lambda f: f.kind == "dispute")
+        self.assertEqual(dispute.line_id, line2)
+        self.assertEqual(dispute.comment, "Two chairs arrived broken")
+
+        self.start_tour(
+            "/odoo/action-dso_collection.dso_item_feedback_action",
+            "dso_feedback_decision_tour",
+            login=self.collector.login,
+        )
+
+        self.env.invalidate_all()
+        comment = feedback - dispute
+        self.assertEqual(dispute.state, "validated")
+        self.assertEqual(
+            line2.dso_status_id, self.env.ref("dso_collection.dso_item_status_dispute")
+        )
+        self.assertEqual(line2.dso_status_history_ids[:1].source, "customer")
+        self.assertEqual(comment.state, "rejected")
+        self.assertEqual(comment.reject_reason, "No payment received")
+        self.assertFalse(line.dso_status_id)
