@@ -59,9 +59,10 @@ class DsoCollectionSend(models.AbstractModel):
         address = self._fax_gateway_address(action.company_id, number)
         author = action.user_id or self.env.user
         subject = action.subject or action.name
+        fax_number = f"+{number}"
         body = self.env._(
             "Fax to %(number)s for %(customer)s: %(subject)s",
-            number=f"+{number}",
+            number=fax_number,
             customer=action.partner_id.display_name,
             subject=subject,
         )
@@ -102,7 +103,7 @@ class DsoCollectionSend(models.AbstractModel):
         note = self.env._(
             "Collection fax “%(subject)s” sent to %(number)s through %(gateway)s.",
             subject=subject,
-            number=f"+{number}",
+            number=fax_number,
             gateway=address,
         )
         action.message_post(body=note, attachment_ids=attachment.ids)
