@@ -77,7 +77,9 @@ class DsoCollectionPortal(CustomerPortal):
 
     def _dso_my_request(self):
         user = request.env.user
-        if user._is_public():
+        # The statement is the customers' own: internal users work the
+        # answers in Collection > Customer answers.
+        if not user.share or user._is_public():
             return None
         return request.env["dso.interactive.request"]._dso_portal_request(
             user.partner_id
