@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import format_date
 
 # Submissions allowed on one link in one window (a person answers a few
 # times; a script posting in a loop is stopped).
@@ -182,7 +183,7 @@ class DsoInteractiveRequest(models.Model):
                 self.env._(
                     "This link expired on %(date)s. Reply to the email you received "
                     "and we will send you a new one.",
-                    date=self.expiry_date,
+                    date=format_date(self.env, self.expiry_date),
                 )
             )
         customer = self.partner_id
@@ -204,6 +205,8 @@ class DsoInteractiveRequest(models.Model):
         the request's company); for a colleague the items asked about that
         are still open."""
         self.ensure_one()
+        # sudo: visitors cannot read journal items; the lines are limited
+        # here to this request's customer (or to the items it asks about).
         Line = self.env["account.move.line"].sudo()
         if self.audience == "colleague":
             return self.line_ids.sudo().filtered(lambda line: line._dso_is_open())
@@ -225,6 +228,7 @@ class DsoInteractiveRequest(models.Model):
     def _dso_pending_feedback(self):
         """Answers still waiting for the collector, by item id."""
         self.ensure_one()
+        # sudo: the answers on the request's own allowed items only.
         pending = (
             self.env["dso.item.feedback"]
             .sudo()
@@ -256,6 +260,7 @@ class DsoInteractiveRequest(models.Model):
             not self.submit_window_start
             or now - self.submit_window_start >= SUBMIT_WINDOW
         )
+        # sudo: the visitor's counter on the link it holds.
         if window_over:
             self.sudo().write({"submit_window_start": now, "submit_count": 1})
         else:
@@ -274,6 +279,8 @@ class DsoInteractiveRequest(models.Model):
         :return: the feedback created.
         """
         self.ensure_one()
+        # sudo: visitors have no access to answers; what they may write is
+        # checked line by line against the allowed items before creating.
         Feedback = self.env["dso.item.feedback"].sudo()
         allowed = self._dso_allowed_lines()
         vals_list = Feedback._dso_prepare_answers(self, allowed, answers, author)
@@ -282,6 +289,7 @@ class DsoInteractiveRequest(models.Model):
         self._dso_check_rate()
         feedback = Feedback.create(vals_list)
         if self.state == "sent":
+            # sudo: the link's own state, answered by its holder.
             self.sudo().state = "answered"
         feedback._dso_notify_collector()
         return feedback
@@ -294,6 +302,8 @@ class DsoInteractiveRequest(models.Model):
     def _dso_cancel_for_partners(self, partners):
         """Links of customers merged into another stop working: the old
         link would otherwise show the other customer's items."""
+        # sudo: the merge is done by an administrator; the requests of every
+        # company are cancelled, whatever the current companies.
         requests = self.sudo().search(
             [
                 ("partner_id", "in", partners.ids),

@@ -182,6 +182,7 @@ class DsoItemFeedback(models.Model):
                 or partner.user_id
             )
             if collector:
+                # sudo: as the note above, an activity for the collector.
                 partner.sudo().activity_schedule(
                     "mail.mail_activity_data_todo",
                     summary=self.env._("Customer answers to validate"),

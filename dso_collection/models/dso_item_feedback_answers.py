@@ -188,6 +188,8 @@ class DsoItemFeedback(models.Model):
         records = super().create(vals_list)
         for feedback, file in zip(records, files, strict=True):
             if file:
+                # sudo: the proof checked by _dso_check_attachment, attached
+                # to its own answer (collectors read it through the answer).
                 feedback.attachment_id = (
                     self.env["ir.attachment"]
                     .sudo()

@@ -61,6 +61,8 @@ class ResPartner(models.Model):
         if not collector or message.author_id == collector.partner_id:
             return
         summary = self.env._("Customer replied")
+        # sudo: the gateway posts as the customer, who may not schedule
+        # activities; this one is for the collector of its own email.
         for partner in self.sudo():
             if partner.activity_ids.filtered(
                 lambda a, c=collector: a.user_id == c and a.summary == summary
