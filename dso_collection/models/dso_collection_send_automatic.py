@@ -39,7 +39,8 @@ class DsoCollectionSend(models.AbstractModel):
     @api.model
     def _automatic_domain(self, company, today):
         """Due automatic actions of ``company`` that were never sent (the
-        rows ``_lock_automatic_batch`` takes, but the one-email-a-day rule)."""
+        rows ``_lock_automatic_batch`` takes, but the one-email-a-day rule
+        and the actions the reconciliation guard holds)."""
         return [
             ("company_id", "=", company.id),
             ("automatic", "=", True),
@@ -73,6 +74,7 @@ class DsoCollectionSend(models.AbstractModel):
                    AND a.mail_id IS NULL
                    AND a.message_id IS NULL
                    AND a.send_error IS NULL
+                   AND a.dso_hold_reason IS NULL
                    AND NOT EXISTS (
                         SELECT 1
                           FROM dso_collection_action sent
@@ -101,6 +103,8 @@ class DsoCollectionSend(models.AbstractModel):
         # Replan first: an action the daily planning has not caught up with
         # yet (a reminder before the due date once past it) is not sent.
         actions._plan_customers()
+        # The reconciliation guard: held customers' actions wait, with why.
+        actions = self._dso_skip_held(actions.exists())
         ready = actions.browse()
         for action in actions.exists().filtered(lambda a: a.state == "todo"):
             if not self._email_recipients(action):
@@ -142,8 +146,15 @@ class DsoCollectionSend(models.AbstractModel):
             if company._dso_can_send_now(now):
                 today = company._dso_local_now(now).date()
                 todo[company] = today
+                # Held actions get their reason and stay out of the batches.
+                self._dso_refresh_holds(company, today)
         total = sum(
-            Action.search_count(self._automatic_domain(company, today))
+            Action.search_count(
+                [
+                    *self._automatic_domain(company, today),
+                    ("dso_hold_reason", "=", False),
+                ]
+            )
             for company, today in todo.items()
         )
         done = 0

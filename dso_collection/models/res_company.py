@@ -122,6 +122,23 @@ class ResCompany(models.Model):
     dso_auto_hour_to = fields.Float(
         string="Send until", default=18.0, help="Hour, in the company's timezone."
     )
+    # The reconciliation guard (dso_collection_send_guard.py)
+    dso_hold_unmatched = fields.Boolean(
+        string="Hold automatic emails for customers with unmatched payments or open "
+        "credit notes",
+        default=True,
+        help="A customer with a payment not yet matched to its invoices, or an open "
+        "credit note, gets no automatic email until they are reconciled: the "
+        "reminder could claim an invoice already paid.",
+    )
+    dso_bank_statement_max_days = fields.Integer(
+        string="Hold automatic emails when the last bank statement is older than "
+        "N days",
+        default=0,
+        help="When the company's latest bank statement is older than this number "
+        "of days (or none was imported), no automatic email goes out: recent "
+        "payments may not be recorded yet. 0: never held.",
+    )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -197,6 +214,18 @@ class ResCompany(models.Model):
                 self.env._(
                     "Interactive links of %(company)s must stay valid at least one "
                     "day: set the number of days in Settings > Collection.",
+                    company=company.name,
+                )
+            )
+
+    @api.constrains("dso_bank_statement_max_days")
+    def _check_dso_bank_statement_max_days(self):
+        for company in self.filtered(lambda c: c.dso_bank_statement_max_days < 0):
+            raise ValidationError(
+                self.env._(
+                    "The bank statement age of %(company)s that holds automatic "
+                    "emails cannot be negative: set a number of days, or 0 not to "
+                    "hold them, in Settings > Collection.",
                     company=company.name,
                 )
             )

@@ -71,3 +71,9 @@ class ResConfigSettings(models.TransientModel):
     dso_auto_hour_to = fields.Float(
         related="company_id.dso_auto_hour_to", readonly=False
     )
+    dso_hold_unmatched = fields.Boolean(
+        related="company_id.dso_hold_unmatched", readonly=False
+    )
+    dso_bank_statement_max_days = fields.Integer(
+        related="company_id.dso_bank_statement_max_days", readonly=False
+    )

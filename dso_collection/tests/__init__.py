@@ -7,6 +7,7 @@ from . import (
     test_delivery,
     test_exclusion_review,
     test_fax,
+    test_guard,
     test_hashtag_templates,
     test_hashtags,
     test_install,
