@@ -32,6 +32,8 @@
         "views/res_partner_views.xml",
         "views/dso_collection_customer_views.xml",
         "views/dso_item_status_report_views.xml",
+        "views/dso_collection_kpi_views.xml",
+        "views/dso_dispute_report_views.xml",
         "views/dso_collection_effectiveness_views.xml",
         "views/dso_reference_rate_views.xml",
         "views/res_config_settings_views.xml",

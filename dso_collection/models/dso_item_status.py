@@ -23,6 +23,11 @@ class DsoItemStatus(models.Model):
         help="Items with this status are never the leader invoice and are not listed "
         "by scenario actions (a dispute, for example).",
     )
+    is_dispute = fields.Boolean(
+        string="Dispute",
+        help="Items with this status are disputed by the customer: they are "
+        "counted in the dispute report and the dashboard's disputes.",
+    )
     suspend_penalties = fields.Boolean(
         string="Suspend late-payment penalties",
         compute="_compute_suspend_penalties",
