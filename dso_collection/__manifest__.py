@@ -35,6 +35,7 @@
         "views/dso_collection_kpi_views.xml",
         "views/dso_dispute_report_views.xml",
         "views/dso_collection_effectiveness_views.xml",
+        "wizard/dso_collection_simulator_views.xml",
         "views/dso_reference_rate_views.xml",
         "views/res_config_settings_views.xml",
         "views/dso_hashtag_templates.xml",

@@ -35,6 +35,8 @@ from . import (
     dso_collection_send_interactive,
     dso_collection_send_letter,
     dso_collection_send_recipients,
+    dso_collection_simulation,
+    dso_collection_simulation_read,
     dso_collection_step,
     dso_collection_step_effectiveness,
     dso_dispute_report,

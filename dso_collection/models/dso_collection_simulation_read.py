@@ -1,0 +1,125 @@
+"""Reading side of the dunning simulator: the customers' state at the
+start of a simulation, read as the planner reads a batch (its readers in
+``dso_collection_planner_read.py``), and the customers a simulation covers."""
+
+from odoo import api, models
+
+from .dso_collection_constants import OPEN_STATES
+from .dso_collection_simulation import Customer, SimAction
+
+ACTION_FIELDS = [
+    "name",
+    "partner_id",
+    "step_id",
+    "cycle_id",
+    "is_specific",
+    "action_type",
+    "date",
+    "state",
+    "automatic",
+    "mail_template_id",
+    "line_ids",
+    "send_error",
+]
+
+
+class DsoCollectionSimulation(models.AbstractModel):
+    _inherit = "dso.collection.simulation"  # pylint: disable=consider-merging-classes-inherited
+
+    @api.model
+    def _read_customers(self, sim, planner, partner_ids, date_from):
+        """The customers' state on ``date_from``, read as the planner reads
+        a batch."""
+        company = sim.company
+        partner_ids = sorted(set(partner_ids))
+        if not partner_ids:
+            return
+        items = planner._read_open_items(company, partner_ids, date_from)
+        partners = self.env["res.partner"].with_company(company).browse(partner_ids)
+        step_records, steps = planner._read_steps(partners.dso_scenario_id)
+        cycles = planner._read_current_cycles(company, partner_ids)
+        last_actions = planner._read_last_actions([c.id for c in cycles.values()])
+        actions = self.env["dso.collection.action"].search_fetch(
+            [
+                ("company_id", "=", company.id),
+                ("partner_id", "in", partner_ids),
+                ("state", "in", OPEN_STATES),
+            ],
+            ACTION_FIELDS,
+            order="date, id",
+        )
+        excluded_ids = [
+            item.id for rows in items.values() for item in rows if item.excluded
+        ]
+        status_excluded = set(
+            self.env["account.move.line"]
+            .search_fetch(
+                [("id", "in", excluded_ids)],
+                ["dso_ignored", "dso_status_id"],
+            )
+            .filtered(
+                lambda line: (
+                    line.dso_ignored or line.dso_status_id.exclude_from_scenario
+                )
+            )
+            .ids
+        )
+        sim.steps = step_records
+        for partner in partners:
+            own = actions.filtered(lambda a, p=partner: a.partner_id == p)
+            scenario = own.filtered(lambda a: not a.is_specific)[:1]
+            sim.customers[partner.id] = Customer(
+                id=partner.id,
+                items=items.get(partner.id, []),
+                status_excluded=status_excluded,
+                steps=steps.get(partner.dso_scenario_id.id, []),
+                cycle=cycles.get(partner.id),
+                last_action=(
+                    last_actions.get(cycles[partner.id].id)
+                    if partner.id in cycles
+                    else None
+                ),
+                scenario_action=self._sim_action(scenario) if scenario else None,
+                specific_actions=[
+                    self._sim_action(a) for a in own.filtered("is_specific")
+                ],
+                can_email=bool(partner._dso_collection_contacts()),
+            )
+
+    @api.model
+    def _sim_action(self, action):
+        return SimAction(
+            id=action.id,
+            partner_id=action.partner_id.id,
+            name=action.name,
+            step_id=action.step_id.id or None,
+            cycle_id=action.cycle_id.id or None,
+            is_specific=action.is_specific,
+            action_type=action.action_type,
+            date=action.date,
+            state=action.state,
+            automatic=action.automatic and not action.send_error,
+            template=action.mail_template_id.name or "",
+            line_ids=tuple(sorted(action.line_ids.ids)),
+        )
+
+    @api.model
+    def _customers_for(self, company, scenario=None, partner=None):
+        """The customers a simulation covers: those the planner plans, of a
+        scenario or one customer."""
+        planner = self.env["dso.collection.planner"].with_company(company)
+        partner_ids = planner._get_customers_to_plan(company)
+        if partner:
+            return [partner.commercial_partner_id.id]
+        if scenario:
+            partners = self.env["res.partner"].with_company(company).browse(partner_ids)
+            partners.fetch(["dso_scenario_id"])
+            return partners.filtered(lambda p: p.dso_scenario_id == scenario).ids
+        return partner_ids
+
+    @api.model
+    def _send_hour(self, company):
+        """When the automatic emails of a day go: the start of the window."""
+        hours = int(company.dso_auto_hour_from)
+        minutes = round((company.dso_auto_hour_from - hours) * 60)
+        return f"{hours:02d}:{minutes:02d}"
