@@ -1,1 +1,5 @@
-from . import dso_collection_demo, dso_collection_demo_interactive
+from . import (
+    dso_collection_demo,
+    dso_collection_demo_insight,
+    dso_collection_demo_interactive,
+)

@@ -13,7 +13,7 @@ INTERACTIVE_TEMPLATE = "dso_collection.mail_template_dso_interactive_reminder"
 
 
 class DsoCollectionDemo(models.AbstractModel):
-    _inherit = "dso.collection.demo"
+    _inherit = "dso.collection.demo"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
     def _demo_load(self, today):
