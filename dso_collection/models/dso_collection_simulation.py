@@ -73,6 +73,12 @@ class Customer:
     specific_actions: list
     can_email: bool
     held_actions: set = dataclasses.field(default_factory=set)
+    # Replanning is needed when something happened to the customer (dirty)
+    # or when one of its items becomes overdue (next_check): otherwise the
+    # planner would decide the same as the day before.
+    dirty: bool = True
+    next_check: datetime.date = datetime.date.max
+    residuals: dict = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass
@@ -87,6 +93,8 @@ class Simulation:
     events: list
     assume_manual_done: bool
     assume_confirmed: bool
+    decide: object = None  # the planner's decision (``_decide``)
+    minimum_amount: float = 0.0
 
 
 class DsoCollectionSimulation(models.AbstractModel):
@@ -127,12 +135,15 @@ class DsoCollectionSimulation(models.AbstractModel):
             events=[],
             assume_manual_done=assume_manual_done,
             assume_confirmed=assume_confirmed,
+            decide=planner._decide,
+            minimum_amount=company.dso_minimum_amount,
         )
         self._read_customers(sim, planner, partner_ids, date_from)
         for offset in range(days):
             day = date_from + timedelta(days=offset)
             for customer in sim.customers.values():
-                self._plan_customer(sim, customer, day)
+                if customer.dirty or day >= customer.next_check:
+                    self._plan_customer(sim, customer, day)
             self._collectors_work(sim, day)
             if company[WEEKDAY_FIELDS[day.weekday()]]:
                 self._send_run(sim, day)
@@ -166,7 +177,7 @@ class DsoCollectionSimulation(models.AbstractModel):
 
     @api.model
     def _amount(self, customer, action):
-        residual = {item.id: item.residual for item in customer.items}
+        residual = customer.residuals
         return sum(residual.get(line_id, 0.0) for line_id in action.line_ids)
 
     @api.model
@@ -186,8 +197,13 @@ class DsoCollectionSimulation(models.AbstractModel):
             )
             for item in customer.items
         ]
+        customer.dirty = False
+        customer.next_check = min(
+            (item.due + timedelta(days=1) for item in items if item.due >= day),
+            default=datetime.date.max,
+        )
         action = customer.scenario_action
-        decision = self.env["dso.collection.planner"]._decide(
+        decision = sim.decide(
             items=items,
             steps=customer.steps,
             cycle=customer.cycle,
@@ -197,7 +213,7 @@ class DsoCollectionSimulation(models.AbstractModel):
                 if action
                 else None
             ),
-            minimum_amount=company.dso_minimum_amount,
+            minimum_amount=sim.minimum_amount,
             rounding=sim.rounding,
             date=day,
         )

@@ -2,6 +2,8 @@
 start of a simulation, read as the planner reads a batch (its readers in
 ``dso_collection_planner_read.py``), and the customers a simulation covers."""
 
+from collections import defaultdict
+
 from odoo import api, models
 
 from .dso_collection_constants import OPEN_STATES
@@ -65,9 +67,13 @@ class DsoCollectionSimulation(models.AbstractModel):
             .ids
         )
         sim.steps = step_records
+        by_partner = defaultdict(list)
+        for action in actions:
+            by_partner[action.partner_id.id].append(self._sim_action(action))
+        with_email = self._customers_with_email(partners)
         for partner in partners:
-            own = actions.filtered(lambda a, p=partner: a.partner_id == p)
-            scenario = own.filtered(lambda a: not a.is_specific)[:1]
+            own = by_partner[partner.id]
+            scenario = next((a for a in own if not a.is_specific), None)
             sim.customers[partner.id] = Customer(
                 id=partner.id,
                 items=items.get(partner.id, []),
@@ -79,12 +85,25 @@ class DsoCollectionSimulation(models.AbstractModel):
                     if partner.id in cycles
                     else None
                 ),
-                scenario_action=self._sim_action(scenario) if scenario else None,
-                specific_actions=[
-                    self._sim_action(a) for a in own.filtered("is_specific")
-                ],
-                can_email=bool(partner._dso_collection_contacts()),
+                scenario_action=scenario,
+                specific_actions=[a for a in own if a.is_specific],
+                can_email=partner.id in with_email,
+                residuals={
+                    item.id: item.residual for item in items.get(partner.id, [])
+                },
             )
+
+    @api.model
+    def _customers_with_email(self, partners):
+        """Ids of the customers whose collection emails have someone to go
+        to (``res.partner._dso_collection_contacts``): the customer or one
+        of its contacts has an email address. Two queries for all."""
+        contacts = self.env["res.partner"].search_fetch(
+            [("parent_id", "in", partners.ids), ("email", "!=", False)],
+            ["parent_id"],
+        )
+        partners.fetch(["email"])
+        return set(contacts.parent_id.ids) | set(partners.filtered("email").ids)
 
     @api.model
     def _sim_action(self, action):
