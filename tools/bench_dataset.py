@@ -113,13 +113,22 @@ def get_scenarios(env, spec):
             + env.ref("dso_collection.dso_collection_scenario_risky")
             + env.ref("dso_collection.dso_collection_scenario_public")
         )
+    # Every sending step needs its template: the shipped ones.
+    template = "dso_collection.mail_template_dso_"
     step_models = [
-        ("Reminder before due date", "email", "due", -5, True),
-        ("First reminder", "email", "due", 3, True),
-        ("Phone call", "call", "last_action", 5, False),
-        ("Second reminder", "email", "last_action", 7, True),
-        ("Formal notice", "registered_letter", "last_action", 10, False),
-        ("Litigation hand-over", "litigation", "last_action", 15, False),
+        ("Reminder before due date", "email", "due", -5, True, "friendly_reminder"),
+        ("First reminder", "email", "due", 3, True, "first_reminder"),
+        ("Phone call", "call", "last_action", 5, False, None),
+        ("Second reminder", "email", "last_action", 7, True, "second_reminder"),
+        (
+            "Formal notice",
+            "registered_letter",
+            "last_action",
+            10,
+            False,
+            "formal_notice",
+        ),
+        ("Litigation hand-over", "litigation", "last_action", 15, False, "litigation"),
     ]
     return env["dso.collection.scenario"].create(
         [
@@ -137,11 +146,19 @@ def get_scenarios(env, spec):
                             "delay": delay + (number if delay > 0 else 0),
                             "automatic": automatic,
                             "to_confirm": automatic and position % 2 == 1,
+                            "mail_template_id": env.ref(template + xmlid).id
+                            if xmlid
+                            else False,
                         }
                     )
-                    for position, (name, action_type, trigger, delay, automatic) in (
-                        enumerate(step_models[: spec["steps"]])
-                    )
+                    for position, (
+                        name,
+                        action_type,
+                        trigger,
+                        delay,
+                        automatic,
+                        xmlid,
+                    ) in enumerate(step_models[: spec["steps"]])
                 ],
             }
             for number in range(spec["scenarios"])
