@@ -20,8 +20,11 @@ else
     odoo_bin -c "$CONF" -d "$DB" -i dso_collection --stop-after-init --log-level=warn ||
         die "dso_collection did not install in $DB (see the log above)"
 fi
-log "Planning the agenda"
-echo 'env["dso.collection.action"]._cron_plan(); env.cr.commit()' |
+log "Planning the agenda (and marking the actions the reconciliation guard holds)"
+echo 'env["dso.collection.action"]._cron_plan()
+for company in env["res.company"].search([]):
+    env["dso.collection.send"]._dso_refresh_holds(company, company._dso_local_now().date())
+env.cr.commit()' |
     odoo_bin shell -c "$CONF" -d "$DB" --log-level=warn --no-http >/dev/null ||
     die "planning the agenda of $DB failed (see the log above)"
 
@@ -31,6 +34,7 @@ print("DSO_LINK " + (r.get_portal_url() if r else ""))' |
     odoo_bin shell -c "$CONF" -d "$DB" --log-level=warn --no-http 2>/dev/null |
     sed -n 's/^DSO_LINK //p')"
 log "Serving $DB on http://localhost:$PORT (login admin / password admin)"
+log "Credit manager's dashboard (Collection > Dashboard): http://localhost:$PORT/odoo/action-dso_collection.dso_collection_dashboard_action"
 if [ -n "$LINK" ]; then
     log "Customer answer page of the demo interactive email: http://localhost:$PORT$LINK"
     log "Portal login of that customer: redwood / redwood (page /my/collection)"
