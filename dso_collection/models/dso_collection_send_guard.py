@@ -168,10 +168,14 @@ class DsoCollectionSend(models.AbstractModel):
     def _dso_refresh_holds(self, company, today):
         """Before a run of the cron: write why each due automatic action of
         ``company`` is held, and clear the reason of those no longer held,
-        so that the run's batches skip the held ones and send the others."""
-        candidates = self.env["dso.collection.action"].search(
-            self._automatic_domain(company, today)
-        )
+        so that the run's batches skip the held ones and send the others.
+        Due actions waiting for confirmation get their reason too: the
+        collector sees, before confirming, that the email would wait."""
+        domain = [
+            ("state", "in", ("todo", "to_confirm")) if term[0] == "state" else term
+            for term in self._automatic_domain(company, today)
+        ]
+        candidates = self.env["dso.collection.action"].search(domain)
         self._dso_apply_holds(candidates, company, today)
 
     @api.model

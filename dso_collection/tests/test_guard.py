@@ -133,6 +133,25 @@ class TestReconciliationGuard(AutomaticSendingCommon):
             f"Unmatched payment of {self._money(150.0)} to reconcile first.",
         )
 
+    def test_waiting_confirmation_shows_why_it_would_wait(self):
+        """The collector sees the hold before confirming; the cron sends
+        nothing that waits for a confirmation."""
+        self.step_first.to_confirm = True
+        held_partner = self._new_customer()
+        held = self._automatic_action(held_partner)
+        self._unmatched_payment(held_partner, 150.0)
+        free = self._automatic_action(self._new_customer())
+        self._run_automatic_cron("2026-03-02 10:00:00")
+        self.assertEqual((held | free).mapped("state"), ["to_confirm"] * 2)
+        self.assertTrue(held.dso_hold_reason)
+        self.assertFalse(free.dso_hold_reason)
+        self.assertIn(
+            held,
+            self.env["dso.collection.action"].search(
+                [("state", "=", "to_confirm"), ("dso_hold_reason", "!=", False)]
+            ),
+        )
+
     def test_explicit_send_is_not_held(self):
         partner = self._new_customer()
         action = self._automatic_action(partner)
