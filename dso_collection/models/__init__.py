@@ -24,6 +24,7 @@ from . import (
     dso_collection_dashboard,
     dso_collection_effectiveness,
     dso_collection_kpi,
+    dso_collection_kpi_query,
     dso_collection_planner,
     dso_collection_planner_read,
     dso_collection_scenario,

@@ -1,0 +1,207 @@
+"""The query of the collection KPIs (``dso.collection.kpi``): the amounts
+the KPIs are made of, per group and month, read from the accounting in one
+statement. The view rows, the ratios and the dashboard are built on it."""
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, models
+from odoo.tools import SQL
+
+# How ``_kpi_query`` groups the amounts: the key of a row.
+GROUPS = ("company", "collector", "partner")
+
+
+class DsoCollectionKpi(models.Model):
+    _inherit = "dso.collection.kpi"  # pylint: disable=consider-merging-classes-inherited
+
+    @api.model
+    def _kpi_query(self, company, first_month, today, group, partner_ids=None):
+        """The KPI amounts of ``company`` per group and month, from the month
+        of ``first_month`` to the month of ``today`` (up to today).
+
+        :param group: ``company`` (one row a month), ``collector`` or
+            ``partner`` (the customer): the ``group_id`` of the rows
+        :param partner_ids: only these customers (commercial partners)
+        """
+        assert group in GROUPS
+        Partner = self.env["res.partner"].with_company(company)
+        group_sql = {
+            "company": SQL("%s", company.id),
+            "collector": Partner._field_to_sql("cp", "dso_collector_id"),
+            "partner": SQL("cp.id"),
+        }[group]
+        first_month = first_month.replace(day=1)
+        partner_filter = (
+            SQL("AND cp.id IN %s", tuple(partner_ids) or (0,))
+            if partner_ids is not None
+            else SQL()
+        )
+        return SQL(
+            """
+            WITH months AS (
+                SELECT m::date AS month,
+                       LEAST((m + INTERVAL '1 month' - INTERVAL '1 day')::date,
+                             %(today)s::date) AS month_end
+                  FROM generate_series(%(first)s::date, %(today)s::date,
+                                       INTERVAL '1 month') m
+            ),
+            -- The group of each customer (its collector ..., 0 for none),
+            -- read once per customer rather than once per journal item.
+            grp AS MATERIALIZED (
+                SELECT cp.id AS partner_id, COALESCE(%(group)s, 0) AS group_id
+                  FROM res_partner cp
+                 WHERE cp.id = cp.commercial_partner_id
+                   %(partner_filter)s
+            ),
+            line AS MATERIALIZED (
+                SELECT aml.id,
+                       grp.group_id,
+                       aml.date,
+                       aml.date - EXTRACT(DAY FROM aml.date)::int + 1 AS date_month,
+                       COALESCE(aml.date_maturity, aml.date) AS due,
+                       aml.balance,
+                       aml.amount_residual,
+                       aml.reconciled,
+                       am.move_type IN ('out_invoice', 'out_refund') AS is_sale
+                  FROM account_move_line aml
+                  JOIN account_move am ON am.id = aml.move_id
+                  JOIN res_partner p ON p.id = aml.partner_id
+                  JOIN grp ON grp.partner_id = p.commercial_partner_id
+                 WHERE aml.company_id = %(company)s
+                   AND aml.parent_state = 'posted'
+                   AND aml.date <= %(today)s
+                   AND aml.account_id IN (
+                        SELECT acc.id
+                          FROM account_account acc
+                         WHERE acc.account_type = 'asset_receivable')
+            ),
+            -- Receivables and sales by group and month; everything before
+            -- the first month is its opening balance.
+            movement AS (
+                SELECT group_id,
+                       GREATEST(date_month, %(opening)s::date) AS month,
+                       SUM(balance) AS amount,
+                       SUM(balance) FILTER (WHERE is_sale) AS sales
+                  FROM line
+                 GROUP BY 1, 2
+            ),
+            ledger AS (
+                SELECT g.group_id, mo.month, mo.month_end,
+                       COALESCE(mv.sales, 0) AS sales,
+                       SUM(COALESCE(mv.amount, 0)) OVER w
+                           - COALESCE(mv.amount, 0)
+                           + COALESCE(op.amount, 0) AS receivable_start,
+                       SUM(COALESCE(mv.amount, 0)) OVER w
+                           + COALESCE(op.amount, 0) AS receivable_end
+                  FROM (SELECT DISTINCT group_id FROM movement) g
+                 CROSS JOIN months mo
+                  LEFT JOIN movement mv
+                         ON mv.group_id = g.group_id
+                        AND mv.month = mo.month
+                  LEFT JOIN movement op
+                         ON op.group_id = g.group_id
+                        AND op.month = %(opening)s::date
+                WINDOW w AS (PARTITION BY g.group_id ORDER BY mo.month)
+            ),
+            -- What was left to pay on each invoice at each month end. An
+            -- invoice nothing was ever reconciled with is open for its full
+            -- amount from the month of its date on: those are added up by
+            -- group, due date and month first. The others are read one by
+            -- one: their amount less the reconciliations dated up to the
+            -- month end, until the month they were fully paid.
+            untouched AS (
+                SELECT group_id, due, date_month AS from_month,
+                       SUM(balance) AS residual
+                  FROM line
+                 WHERE balance > 0
+                   AND amount_residual = balance
+                   AND NOT reconciled
+                 GROUP BY 1, 2, 3
+            ),
+            touched AS (
+                SELECT line.id, line.group_id, line.date, line.due,
+                       line.balance, line.reconciled
+                  FROM line
+                 WHERE line.balance > 0
+                   AND (line.amount_residual != line.balance OR line.reconciled)
+            ),
+            partial AS (
+                SELECT pr.debit_move_id AS line_id, pr.max_date, pr.amount
+                  FROM account_partial_reconcile pr
+                  JOIN touched ON touched.id = pr.debit_move_id
+            ),
+            paid AS (
+                SELECT t.id, t.group_id, t.date, t.due, t.balance,
+                       CASE WHEN t.reconciled THEN MAX(pa.max_date) END AS paid_on
+                  FROM touched t
+                  LEFT JOIN partial pa ON pa.line_id = t.id
+                 GROUP BY t.id, t.group_id, t.date, t.due, t.balance, t.reconciled
+            ),
+            aged AS (
+                SELECT u.group_id, mo.month, mo.month_end - u.due AS days_late,
+                       u.residual
+                  FROM untouched u
+                  JOIN months mo ON mo.month >= u.from_month
+                 UNION ALL
+                SELECT t.group_id, mo.month, mo.month_end - t.due,
+                       t.balance - COALESCE(SUM(pa.amount), 0)
+                  FROM paid t
+                  JOIN months mo
+                    ON t.date <= mo.month_end
+                   AND (t.paid_on IS NULL OR t.paid_on > mo.month_end)
+                  LEFT JOIN partial pa
+                         ON pa.line_id = t.id
+                        AND pa.max_date <= mo.month_end
+                 GROUP BY t.id, t.group_id, t.due, t.balance, mo.month, mo.month_end
+            ),
+            aging AS (
+                SELECT group_id, month,
+                       SUM(residual) FILTER (WHERE days_late <= 0) AS not_due,
+                       SUM(residual) FILTER (WHERE days_late > 0) AS overdue,
+                       SUM(residual) FILTER (WHERE days_late BETWEEN 1 AND 30)
+                           AS band_1_30,
+                       SUM(residual) FILTER (WHERE days_late BETWEEN 31 AND 60)
+                           AS band_31_60,
+                       SUM(residual) FILTER (WHERE days_late BETWEEN 61 AND 90)
+                           AS band_61_90,
+                       SUM(residual) FILTER (WHERE days_late > 90) AS band_90_plus
+                  FROM aged
+                 GROUP BY 1, 2
+            )
+            SELECT (%(company)s::bigint * 1000000000
+                    + l.group_id) * 100000
+                   + (EXTRACT(YEAR FROM l.month) * 12
+                      + EXTRACT(MONTH FROM l.month))::bigint AS id,
+                   l.group_id,
+                   l.month,
+                   l.month_end,
+                   (l.month_end - l.month + 1) AS days,
+                   %(company)s AS company_id,
+                   %(currency)s AS currency_id,
+                   l.sales,
+                   l.receivable_start,
+                   l.receivable_end,
+                   COALESCE(a.not_due, 0) AS not_due_end,
+                   COALESCE(a.overdue, 0) AS overdue_end,
+                   l.receivable_end - COALESCE(a.not_due, 0) AS overdue_net_end,
+                   COALESCE(a.band_1_30, 0) AS band_1_30,
+                   COALESCE(a.band_31_60, 0) AS band_31_60,
+                   COALESCE(a.band_61_90, 0) AS band_61_90,
+                   COALESCE(a.band_90_plus, 0) AS band_90_plus,
+                   l.receivable_start + l.sales - l.receivable_end AS cei_collected,
+                   l.receivable_start + l.sales - COALESCE(a.not_due, 0)
+                       AS cei_collectible
+              FROM ledger l
+              LEFT JOIN aging a
+                     ON a.group_id = l.group_id
+                    AND a.month = l.month
+             WHERE l.sales != 0 OR l.receivable_start != 0 OR l.receivable_end != 0
+            """,
+            today=today,
+            first=first_month,
+            opening=first_month - relativedelta(months=1),
+            company=company.id,
+            currency=company.currency_id.id,
+            group=group_sql,
+            partner_filter=partner_filter,
+        )
