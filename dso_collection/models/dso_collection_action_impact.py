@@ -28,12 +28,18 @@ class DsoCollectionAction(models.Model):
         return actions
 
     @api.model
-    def _cron_plan(self, date=None):
-        res = super()._cron_plan(date=date)
-        # The active companies: a handful of rows; one UPDATE each.
-        for company in self.env["res.company"].search([("active", "=", True)]):
-            self._dso_refresh_cash_impact_company(company)
-        return res
+    def _dso_late_probabilities(self, company, partner_ids):
+        """``{customer id: chance of paying late}`` of these customers of
+        ``company`` that have a payment history."""
+        self.env["account.move.line"].flush_model()
+        self.env["account.partial.reconcile"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                "SELECT partner_id, late_probability FROM (%s) AS history",
+                self.env["res.partner"]._dso_payment_history_sql(company, partner_ids),
+            )
+        )
+        return dict(self.env.cr.fetchall())
 
     def _dso_refresh_cash_impact(self):
         """Refresh the expected cash impact of these actions, one query per
@@ -50,7 +56,8 @@ class DsoCollectionAction(models.Model):
     ):
         """Set the expected cash impact of the open actions of ``company``
         (of ``action_ids`` only, if given, whose customers are
-        ``partner_ids``) in one UPDATE: the residual of
+        ``partner_ids``; else of the customers ``partner_ids``, if given)
+        in one UPDATE: the residual of
         their items times their customer's late probability (see
         ``res.partner._dso_payment_history_sql``), rounded to the currency."""
         self.flush_model(["line_ids", "state", "partner_id", "company_id"])
@@ -59,6 +66,8 @@ class DsoCollectionAction(models.Model):
         action_filter = SQL("TRUE")
         if action_ids is not None:
             action_filter = SQL("a.id = ANY(%s)", list(action_ids) or [0])
+        elif partner_ids is not None:
+            action_filter = SQL("a.partner_id = ANY(%s)", list(partner_ids) or [0])
         self.env.cr.execute(
             SQL(
                 """

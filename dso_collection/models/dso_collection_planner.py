@@ -6,17 +6,23 @@ read everything the batch needs at once and turn it into plain values,
 decide customer by customer (``dso_collection_planner_decision.decide``,
 which reads nothing), then write the changes in bulk.
 
-The reading side is in ``dso_collection_planner_read.py``.
-``_plan(company, partner_ids, date)`` is the one way in: the customers'
-"Plan now", the actions that replan their customer, and the daily scheduled
-action (``_cron_plan``) all call it.
+The reading side is in ``dso_collection_planner_read.py``, the writing side
+in ``dso_collection_planner_write.py``, which customers the daily planning
+plans and which worker plans them in ``dso_collection_planner_claim.py``.
+``_plan(company, partner_ids, date)`` is the one way in for the customers'
+"Plan now" and the actions that replan their customer; the daily scheduled
+action (``_cron_plan``) plans the customers with news, batch by batch.
 """
 
+import logging
+
 from odoo import api, fields, models
-from odoo.tools import SQL, clean_context
+from odoo.tools import clean_context
 
 from .dso_collection_constants import OPEN_STATES
 from .dso_collection_planner_decision import OpenAction, decide
+
+_logger = logging.getLogger(__name__)
 
 # Context that keeps the planner's own writes quiet and fast: no chatter
 # message, no follower, no tracking, and no replanning from inside planning.
@@ -35,58 +41,93 @@ class DsoCollectionPlanner(models.AbstractModel):
 
     @api.model
     def _batch_size(self):
-        return 1000
+        """Customers planned per batch (and per commit of the daily planning):
+        system parameter ``dso_collection.plan_batch_size``."""
+        value = (
+            self.env["ir.config_parameter"]
+            .sudo()  # a technical setting, read by any planning user
+            .get_param("dso_collection.plan_batch_size", "")
+        )
+        return int(value) if value.isdigit() and int(value) > 0 else 5000
 
     # ------------------------------------------------------------------
     # Entry points
     # ------------------------------------------------------------------
 
     @api.model
-    def _plan(self, company, partner_ids, date, *, progress=None):
+    def _plan(self, company, partner_ids, date):
         """Plan the agenda of these customers (commercial partners) of
         ``company`` on ``date``: the one way to plan, batch by batch.
 
-        Idempotent (rule 6): it can run at any time, as often as needed.
+        Idempotent (rule 6): it can run at any time, as often as needed. It
+        waits for the customers another transaction is planning (the daily
+        planning, another user): one transaction plans a customer at a time.
+        The caller owns the transaction.
 
-        :param progress: ``(done, total)`` of the daily planning of every
-            company (``_cron_plan``): customers planned before this call and
-            in all. Only then does it report its progress and commit batch by
-            batch; any other caller (a button, an action done while the
-            sending cron runs) owns its transaction.
         :return: the number of customers planned
         """
         partner_ids = sorted(set(partner_ids))
         size = self._batch_size()
         for start in range(0, len(partner_ids), size):
             batch = partner_ids[start : start + size]
+            self._lock_customers(batch)
             self._plan_batch(company, batch, date)
-            if progress:
-                done = progress[0] + start + len(batch)
-                self.env["ir.cron"]._notify_progress(
-                    done=done, remaining=progress[1] - done
-                )
-                # As the scheduled action, each batch is saved as soon as it
-                # is planned: a crash or a time-out keeps the work done and
-                # the next run resumes (planning is idempotent). Never in a
-                # test, where the test owns the transaction.
-                if self.env["dso.collection.action"]._dso_can_commit():
-                    self.env.cr.commit()  # pylint: disable=invalid-commit
         return len(partner_ids)
 
     @api.model
     def _cron_plan(self, date=None):
-        """Daily scheduled action: plan the agenda of every company."""
+        """Daily scheduled action: plan the agenda of every company.
+
+        Only the customers with something new since their last planning are
+        planned (``dso_collection_planner_claim``); each batch is claimed,
+        planned, recorded and committed on its own, so that several workers
+        running it at once share the batches, and a crash or a time-out
+        keeps the work done: the next run resumes.
+
+        :return: the number of customers this call planned
+        """
         date = date or fields.Date.context_today(self)
         # The active companies: a handful of rows.
         companies = self.env["res.company"].search([("active", "=", True)])
-        partner_ids_by_company = {
-            company: self._get_customers_to_plan(company) for company in companies
+        news = {
+            company: self._customers_with_news(
+                company, date, self._fingerprint_salt(company, date)
+            )
+            for company in companies
         }
-        total = sum(len(ids) for ids in partner_ids_by_company.values())
-        done = 0
-        for company, partner_ids in partner_ids_by_company.items():
-            done += self._plan(company, partner_ids, date, progress=(done, total))
-        return True
+        total = sum(len(fingerprints) for fingerprints in news.values())
+        size = self._batch_size()
+        done = planned = 0
+        for company, fingerprints in news.items():
+            partner_ids = list(fingerprints)
+            for start in range(0, len(partner_ids), size):
+                batch = {
+                    partner_id: fingerprints[partner_id]
+                    for partner_id in partner_ids[start : start + size]
+                }
+                claimed = self._claim_batch(company, batch)
+                self._plan_batch(company, claimed, date)
+                self._store_fingerprints(
+                    company,
+                    date,
+                    {partner_id: batch[partner_id] for partner_id in claimed},
+                )
+                planned += len(claimed)
+                done += len(batch)
+                self.env["ir.cron"]._notify_progress(done=done, remaining=total - done)
+                # As the scheduled action, each batch is saved as soon as it
+                # is planned: its locks are released and a crash keeps it.
+                # Never in a test, where the test owns the transaction.
+                if self.env["dso.collection.action"]._dso_can_commit():
+                    self.env.cr.commit()  # pylint: disable=invalid-commit
+        _logger.info(
+            "Collection planning of %s: %s customers planned, %s without news "
+            "or planned by another worker",
+            date,
+            planned,
+            total - planned,
+        )
+        return planned
 
     # ------------------------------------------------------------------
     # Deciding
@@ -98,66 +139,6 @@ class DsoCollectionPlanner(models.AbstractModel):
         ``dso_collection_planner_decision.decide`` (a hook for other
         modules)."""
         return decide(**values)
-
-    # ------------------------------------------------------------------
-    # Writing
-    # ------------------------------------------------------------------
-
-    @api.model
-    def _prepare_action_vals(self, partner, company, step, cycle_id, decision):
-        """Values of the scenario action ``decision`` plans for ``step``."""
-        needs_confirmation = step.automatic and (
-            step.to_confirm or company.dso_confirm_automatic
-        )
-        return {
-            **step._dso_followup_values(),
-            "name": step.name,
-            "partner_id": partner.id,
-            "company_id": company.id,
-            "step_id": step.id,
-            "cycle_id": cycle_id,
-            "date": decision.date,
-            "state": "to_confirm" if needs_confirmation else "todo",
-            "user_id": (
-                partner.dso_collector_id or company.dso_default_collector_id
-            ).id,
-            "to_confirm": needs_confirmation,
-            "line_ids": [fields.Command.set(decision.line_ids)],
-        }
-
-    @api.model
-    def _delete_closed_specific_actions(self, company, partner_ids, date):
-        """Rule 7: a specific action whose items are all closed on its date
-        disappears."""
-        # The query reads the actions' items: a new action's must be written.
-        self.env["dso.collection.action"].flush_model(["line_ids", "state", "date"])
-        self.env["account.move.line"].flush_model()
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT a.id
-                  FROM dso_collection_action a
-                 WHERE a.company_id = %(company)s
-                   AND a.partner_id IN %(partners)s
-                   AND a.is_specific
-                   AND a.state IN %(open_states)s
-                   AND a.date <= %(date)s
-                   AND NOT EXISTS (
-                        SELECT 1
-                          FROM dso_collection_action_line_rel rel
-                          JOIN account_move_line aml ON aml.id = rel.line_id
-                         WHERE rel.action_id = a.id
-                           AND %(open_item)s)
-                """,
-                company=company.id,
-                partners=tuple(partner_ids),
-                open_states=OPEN_STATES,
-                date=date,
-                open_item=self.env["account.move.line"]._dso_open_sql(SQL("aml")),
-            )
-        )
-        ids = [row[0] for row in self.env.cr.fetchall()]
-        self.env["dso.collection.action"].browse(ids).unlink()
 
     @api.model
     def _plan_batch(self, company, partner_ids, date):
@@ -178,9 +159,9 @@ class DsoCollectionPlanner(models.AbstractModel):
         )
         company = company.with_env(self.env)
         Action = self.env["dso.collection.action"]
-        Cycle = self.env["dso.collection.cycle"]
 
         # Read the batch, as plain values for the decision.
+        self._without_jit()
         self._delete_closed_specific_actions(company, partner_ids, date)
         items_by_partner = self._read_open_items(company, partner_ids, date)
         partners = self.env["res.partner"].browse(partner_ids)
@@ -245,22 +226,40 @@ class DsoCollectionPlanner(models.AbstractModel):
         # Obsolete plans are deleted before their replacements are created:
         # one open scenario action per customer (a unique index checks it).
         to_delete.unlink()
-        new_cycle_ids = iter(Cycle.create(cycle_vals).ids)
-        action_vals = []
+        self.env.flush_all()
+        new_cycle_ids = self._create_cycles(cycle_vals)
+        step_vals = {
+            step_id: self._step_action_vals(step, company)
+            for step_id, step in step_records.items()
+        }
+        # The expected cash impact (see dso_collection_action_impact.py) of
+        # the new actions, from the items just read.
+        late = Action._dso_late_probabilities(company, [p.id for p, _d in pending])
+        residuals = {
+            item.id: item.residual
+            for items in items_by_partner.values()
+            for item in items
+        }
+        vals_list = []
         for partner, decision in pending:
-            cycle_id = (
-                next(new_cycle_ids) if decision.new_cycle else cycles[partner.id].id
+            vals = self._prepare_action_vals(
+                partner,
+                company,
+                step_vals[decision.step.id],
+                new_cycle_ids[partner.id]
+                if decision.new_cycle
+                else cycles[partner.id].id,
+                decision,
             )
-            action_vals.append(
-                self._prepare_action_vals(
-                    partner,
-                    company,
-                    step_records[decision.step.id],
-                    cycle_id,
-                    decision,
-                )
+            vals["dso_cash_impact"] = company.currency_id.round(
+                sum(residuals[line_id] for line_id in decision.line_ids)
+                * late.get(partner.id, 0.0)
             )
-        # Manual actions appear in the collector's activities and calendar.
-        Action.create(action_vals)._dso_schedule_activities()
+            vals_list.append(vals)
+        self._create_actions(vals_list)
+        # The other open actions' impact (kept, specific): their items or
+        # their customer's payment history may have changed. Rows whose
+        # impact is right already are not written.
+        Action._dso_refresh_cash_impact_company(company, partner_ids=partner_ids)
         # Free the memory of this batch before the next one.
         self.env.invalidate_all()

@@ -29,6 +29,7 @@ from . import (
     test_planner_cycles,
     test_planner_decision,
     test_planner_entry_points,
+    test_planner_news,
     test_planner_items,
     test_prediction,
     test_replies,

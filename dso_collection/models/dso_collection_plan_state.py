@@ -1,0 +1,39 @@
+from odoo import fields, models
+
+
+class DsoCollectionPlanState(models.Model):
+    """What the daily planning last saw of a customer in a company.
+
+    One row per customer and company: the fingerprint of the planner's inputs
+    (see ``dso.collection.planner._fingerprint_query``) when the daily
+    planning last planned it. A customer whose inputs hash to the same
+    fingerprint has nothing new: the next run of the day skips it, and a
+    second worker skips what the first one planned. Written by the planner
+    only, in SQL (one upsert per batch).
+    """
+
+    _name = "dso.collection.plan.state"
+    _description = "Collection planning state of a customer"
+    _log_access = False
+    _rec_name = "partner_id"
+
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, ondelete="cascade"
+    )
+    company_id = fields.Many2one("res.company", required=True, ondelete="cascade")
+    fingerprint = fields.Char(
+        required=True,
+        help="Hash of the planning day, the scenarios and settings, the "
+        "customer's open items and its actions handled by people, when it was "
+        "last planned.",
+    )
+    plan_date = fields.Date(string="Planned for", required=True)
+    planned_at = fields.Datetime(string="Planned at", required=True)
+
+    _sql_constraints = [
+        (
+            "partner_company_uniq",
+            "unique(partner_id, company_id)",
+            "A customer has one planning state per company.",
+        )
+    ]
