@@ -8,8 +8,9 @@ class DsoCollectionPlanState(models.Model):
     (see ``dso.collection.planner._fingerprint_query``) when the daily
     planning last planned it. A customer whose inputs hash to the same
     fingerprint has nothing new: the next run of the day skips it, and a
-    second worker skips what the first one planned. Written by the planner
-    only, in SQL (one upsert per batch).
+    second worker skips what the first one planned. The row is also what
+    planners lock: one transaction plans a customer at a time. Written by
+    the planner only, in SQL.
     """
 
     _name = "dso.collection.plan.state"
@@ -22,13 +23,12 @@ class DsoCollectionPlanState(models.Model):
     )
     company_id = fields.Many2one("res.company", required=True, ondelete="cascade")
     fingerprint = fields.Char(
-        required=True,
         help="Hash of the planning day, the scenarios and settings, the "
         "customer's open items and its actions handled by people, when it was "
-        "last planned.",
+        "last planned by the daily planning (empty: never).",
     )
-    plan_date = fields.Date(string="Planned for", required=True)
-    planned_at = fields.Datetime(string="Planned at", required=True)
+    plan_date = fields.Date(string="Planned for")
+    planned_at = fields.Datetime(string="Planned at")
 
     _sql_constraints = [
         (

@@ -70,7 +70,7 @@ class DsoCollectionPlanner(models.AbstractModel):
         size = self._batch_size()
         for start in range(0, len(partner_ids), size):
             batch = partner_ids[start : start + size]
-            self._lock_customers(batch)
+            self._lock_customers(company, batch)
             self._plan_batch(company, batch, date)
         return len(partner_ids)
 
@@ -95,6 +95,12 @@ class DsoCollectionPlanner(models.AbstractModel):
             )
             for company in companies
         }
+        # The rows each batch's claim locks, committed before the batches:
+        # no worker holds them longer than this short transaction.
+        for company, fingerprints in news.items():
+            self._ensure_plan_states(company, fingerprints)
+        if self.env["dso.collection.action"]._dso_can_commit():
+            self.env.cr.commit()  # pylint: disable=invalid-commit
         total = sum(len(fingerprints) for fingerprints in news.values())
         size = self._batch_size()
         done = planned = 0

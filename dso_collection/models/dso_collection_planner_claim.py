@@ -5,14 +5,16 @@
   handled by people) is stored with ``dso.collection.plan.state`` when the
   daily planning plans it. A second run of the day plans only the customers
   whose fingerprint changed.
-- Shared batches: a worker claims each batch with PostgreSQL advisory locks
-  taken without waiting (a customer locked by another worker is left to it)
-  and row locks on the customer's open actions (one being sent or edited
-  right now is left for the next run). A customer another worker has just
-  planned has its fingerprint stored already: it is skipped.
+- Shared batches: a worker claims each batch by locking the customers'
+  planning state rows and open actions with ``FOR UPDATE SKIP LOCKED``: a
+  customer another transaction is planning, or whose action is being sent
+  or edited right now, is left to it (row locks: no limit on how many, unlike
+  PostgreSQL's advisory locks). A customer another worker has just planned
+  has its fingerprint stored already: it is skipped.
 - Every other caller of ``_plan`` (a button, an action done, the sender)
-  waits for the customer's advisory lock instead: two transactions never
-  plan one customer at once.
+  waits for the customers' state rows instead: two transactions never plan
+  one customer at once, and nobody waits for the daily planning's rows
+  while holding rows it needs (it never waits).
 
 The fingerprint is computed *before* the planner reads the batch and stored
 after: a change committed in between makes it stale, so the next run plans
@@ -23,10 +25,6 @@ from odoo import api, models
 from odoo.tools import SQL
 
 from .dso_collection_constants import OPEN_STATES
-
-# First key of the planner's advisory locks (the second is the customer id):
-# "DSO" in ASCII, so that the locks are recognisable in pg_locks.
-PLAN_LOCK_NAMESPACE = 0x44534F
 
 
 class DsoCollectionPlanner(models.AbstractModel):
@@ -196,36 +194,66 @@ class DsoCollectionPlanner(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
-    def _lock_customers(self, partner_ids):
-        """Wait for the planning locks of these customers (callers other
-        than the daily planning), in customer order so that two callers
-        never wait for each other."""
+    def _ensure_plan_states(self, company, partner_ids):
+        """A planning state row for each of these customers of ``company``:
+        the row planners lock. Inserted in customer order, so that two
+        transactions inserting the same rows wait for each other at most
+        once and never in a circle."""
         self.env.cr.execute(
             SQL(
-                "SELECT pg_advisory_xact_lock(%s, id) FROM unnest(%s::int[]) AS id",
-                PLAN_LOCK_NAMESPACE,
+                """
+                INSERT INTO dso_collection_plan_state (partner_id, company_id)
+                SELECT id, %s FROM unnest(%s::int[]) AS id ORDER BY id
+                    ON CONFLICT (partner_id, company_id) DO NOTHING
+                """,
+                company.id,
                 sorted(partner_ids),
+            )
+        )
+
+    @api.model
+    def _lock_customers(self, company, partner_ids):
+        """Wait for the planning state rows of these customers (callers other
+        than the daily planning), in customer order."""
+        self._ensure_plan_states(company, partner_ids)
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT partner_id FROM dso_collection_plan_state
+                 WHERE company_id = %s AND partner_id = ANY(%s)
+                 ORDER BY partner_id
+                   FOR UPDATE
+                """,
+                company.id,
+                list(partner_ids),
             )
         )
 
     @api.model
     def _claim_batch(self, company, fingerprints):
         """The customers of this batch (``{customer id: fingerprint}``) that
-        this worker plans now: not locked by another worker, none of their
-        open actions locked by another transaction, and not planned since
-        with the same fingerprint. Never waits."""
+        this worker plans now: not planned by another transaction right now,
+        none of their open actions locked by another transaction, and not
+        planned since with the same fingerprint. Never waits (their state
+        rows exist: ``_ensure_plan_states``)."""
         cr = self.env.cr
         cr.execute(
             SQL(
                 """
-                SELECT id FROM unnest(%s::int[]) AS id
-                 WHERE pg_try_advisory_xact_lock(%s, id)
+                SELECT partner_id, fingerprint FROM dso_collection_plan_state
+                 WHERE company_id = %s AND partner_id = ANY(%s)
+                   FOR UPDATE SKIP LOCKED
                 """,
-                sorted(fingerprints),
-                PLAN_LOCK_NAMESPACE,
+                company.id,
+                list(fingerprints),
             )
         )
-        claimed = {row[0] for row in cr.fetchall()}
+        # Locked now: the latest committed fingerprint of each row.
+        claimed = {
+            partner_id
+            for partner_id, stored in cr.fetchall()
+            if stored != fingerprints[partner_id]
+        }
         if not claimed:
             return []
         self.env["dso.collection.action"].flush_model()
@@ -245,23 +273,6 @@ class DsoCollectionPlanner(models.AbstractModel):
                 company=company.id,
                 ids=list(claimed),
                 open=OPEN_STATES,
-            )
-        )
-        claimed -= {row[0] for row in cr.fetchall()}
-        if not claimed:
-            return []
-        cr.execute(
-            SQL(
-                """
-                SELECT s.partner_id
-                  FROM dso_collection_plan_state s
-                  JOIN unnest(%s::int[], %s::varchar[]) AS v(partner_id, fingerprint)
-                    ON v.partner_id = s.partner_id
-                 WHERE s.company_id = %s AND s.fingerprint = v.fingerprint
-                """,
-                list(claimed),
-                [fingerprints[partner_id] for partner_id in claimed],
-                company.id,
             )
         )
         claimed -= {row[0] for row in cr.fetchall()}

@@ -7,8 +7,6 @@ from odoo.tests import TransactionCase, tagged
 
 from .common import DsoCollectionCommon
 
-PLAN_LOCK_NAMESPACE = 0x44534F
-
 
 @tagged("post_install", "-at_install")
 class TestPlannerNews(DsoCollectionCommon):
@@ -208,7 +206,8 @@ class TestPlannerWorkers(TransactionCase):
         # Worker B is planning the first customer, and a collector is
         # marking the second one's action done.
         cr_b.execute(
-            "SELECT pg_advisory_xact_lock(%s, %s)", (PLAN_LOCK_NAMESPACE, first)
+            "SELECT id FROM dso_collection_plan_state WHERE partner_id = %s FOR UPDATE",
+            (first,),
         )
         cr_b.execute(
             "SELECT id FROM dso_collection_action WHERE partner_id = %s FOR UPDATE",
