@@ -52,12 +52,12 @@ class DsoCollectionAction(models.Model):
 
     @api.model
     def _dso_refresh_cash_impact_company(
-        self, company, action_ids=None, partner_ids=None
+        self, company, action_ids=None, partner_ids=None, exclude_ids=()
     ):
         """Set the expected cash impact of the open actions of ``company``
         (of ``action_ids`` only, if given, whose customers are
-        ``partner_ids``; else of the customers ``partner_ids``, if given)
-        in one UPDATE: the residual of
+        ``partner_ids``; else of the customers ``partner_ids``, if given;
+        but ``exclude_ids``) in one UPDATE: the residual of
         their items times their customer's late probability (see
         ``res.partner._dso_payment_history_sql``), rounded to the currency."""
         self.flush_model(["line_ids", "state", "partner_id", "company_id"])
@@ -68,6 +68,10 @@ class DsoCollectionAction(models.Model):
             action_filter = SQL("a.id = ANY(%s)", list(action_ids) or [0])
         elif partner_ids is not None:
             action_filter = SQL("a.partner_id = ANY(%s)", list(partner_ids) or [0])
+        if exclude_ids:
+            action_filter = SQL(
+                "%s AND NOT (a.id = ANY(%s))", action_filter, list(exclude_ids)
+            )
         self.env.cr.execute(
             SQL(
                 """

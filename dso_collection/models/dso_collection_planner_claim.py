@@ -65,13 +65,15 @@ class DsoCollectionPlanner(models.AbstractModel):
         return self.env.cr.fetchone()[0]
 
     @api.model
-    def _fingerprint_query(self, company, date, salt, partner_ids=None):
+    def _fingerprint_query(self, company, salt, partner_ids=None):
         """``(customer id, fingerprint)`` of the customers to plan (open
         items or open actions in ``company``), of ``partner_ids`` only if
-        given. The open scenario action is left out of the fingerprint: the
-        planner writes it; the actions people handle (done, cancelled,
-        specific) are in."""
-        Line = self.env["account.move.line"]
+        given. An item's exclusion is in through its status and ignore
+        flag (the statuses are in the salt) and the specific actions; its
+        being overdue through its due date and the day (in the salt). The
+        open scenario action is left out of the fingerprint: the planner
+        writes it; the actions people handle (done, cancelled, specific)
+        are in."""
         item_filter = action_filter = SQL()
         if partner_ids is not None:
             item_filter = SQL(
@@ -85,7 +87,8 @@ class DsoCollectionPlanner(models.AbstractModel):
                        concat_ws(',', COUNT(*), bit_xor(hashtextextended(
                            concat_ws(',', aml.id, aml.amount_residual,
                                      aml.date_maturity, aml.date,
-                                     %(excluded)s, %(overdue)s), 0))) AS hash
+                                     aml.dso_status_id, aml.dso_ignored), 0)))
+                           AS hash
                 %(open_receivables)s
                 %(item_filter)s
                  GROUP BY 1
@@ -118,8 +121,6 @@ class DsoCollectionPlanner(models.AbstractModel):
               LEFT JOIN items i ON i.partner_id = c.partner_id
               LEFT JOIN actions a ON a.partner_id = c.partner_id
             """,
-            excluded=Line._dso_excluded_sql(SQL("aml")),
-            overdue=Line._dso_overdue_sql(SQL("aml"), date),
             open_receivables=self._open_receivables_sql(company),
             item_filter=item_filter,
             action_filter=action_filter,
@@ -139,7 +140,7 @@ class DsoCollectionPlanner(models.AbstractModel):
         self.env.cr.execute("SET LOCAL jit = off")
 
     @api.model
-    def _customers_with_news(self, company, date, salt):
+    def _customers_with_news(self, company, salt):
         """``{customer id: fingerprint}`` of the customers to plan whose
         fingerprint differs from the one stored (or who have none), in
         customer order."""
@@ -156,7 +157,7 @@ class DsoCollectionPlanner(models.AbstractModel):
                  WHERE s.fingerprint IS NULL OR s.fingerprint <> f.fingerprint
                  ORDER BY f.partner_id
                 """,
-                fingerprints=self._fingerprint_query(company, date, salt),
+                fingerprints=self._fingerprint_query(company, salt),
                 company=company.id,
             )
         )

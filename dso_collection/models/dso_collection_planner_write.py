@@ -158,10 +158,16 @@ class DsoCollectionPlanner(models.AbstractModel):
                     [pair[1] for pair in pairs],
                 )
             )
-        actions = Action.browse(sorted(ids.values()))
-        # What create() adds to the rows (see dso_collection_action*.py).
-        actions._dso_schedule_activities()
-        return actions
+        # What create() adds to the rows (see dso_collection_action*.py): the
+        # activities of the manual actions (the automatic ones have none).
+        Action.browse(
+            sorted(
+                ids[vals["partner_id"]]
+                for vals in vals_list
+                if not vals["automatic"] and vals["user_id"]
+            )
+        )._dso_schedule_activities()
+        return Action.browse(sorted(ids.values()))
 
     @api.model
     def _delete_closed_specific_actions(self, company, partner_ids, date):

@@ -240,7 +240,6 @@ class TestPlannerWorkers(TransactionCase):
             env_a["dso.collection.planner"]
             ._customers_with_news(
                 env_a["res.company"].browse(ids["company"]),
-                date(2026, 3, 2),
                 env_a["dso.collection.planner"]._fingerprint_salt(
                     env_a["res.company"].browse(ids["company"]), date(2026, 3, 2)
                 ),
