@@ -28,7 +28,7 @@ from .dso_collection_constants import OPEN_STATES
 
 
 class DsoCollectionPlanner(models.AbstractModel):
-    _inherit = "dso.collection.planner"
+    _inherit = "dso.collection.planner"  # pylint: disable=consider-merging-classes-inherited
 
     # ------------------------------------------------------------------
     # Fingerprints

@@ -46,7 +46,7 @@ CYCLE_COLUMNS = {
 
 
 class DsoCollectionPlanner(models.AbstractModel):
-    _inherit = "dso.collection.planner"
+    _inherit = "dso.collection.planner"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
     def _step_action_vals(self, step, company):
