@@ -10,6 +10,8 @@ from odoo.http import request
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
 KIND_FIELDS = ("kind", "date", "reference", "dispute_reason", "comment")
+# Tokens are UUIDs (36 characters): anything much longer is forged.
+MAX_TOKEN_LENGTH = 128
 
 
 class DsoCollectionPortal(CustomerPortal):
@@ -27,6 +29,14 @@ class DsoCollectionPortal(CustomerPortal):
 
     def _dso_request_or_error(self, request_id, access_token):
         """The request (sudo) usable with this token, else an error page."""
+        if access_token and (
+            not access_token.isascii() or len(access_token) > MAX_TOKEN_LENGTH
+        ):
+            # Odoo's constant-time comparison refuses non-ASCII text: such a
+            # token is no token of ours.
+            return None, self._dso_error_page(
+                AccessError(request.env._("This link is no longer valid."))
+            )
         try:
             request_sudo = self._document_check_access(
                 "dso.interactive.request", request_id, access_token

@@ -46,6 +46,7 @@ from . import (
     dso_dispute_report,
     dso_hashtag,
     dso_hashtag_mixin,
+    dso_hashtag_syntax,
     dso_hashtag_values,
     dso_interactive_request,
     dso_interactive_request_portal,

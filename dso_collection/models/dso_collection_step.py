@@ -3,6 +3,10 @@ from odoo.exceptions import ValidationError
 
 from .dso_collection_constants import LETTER_ACTION_TYPES
 
+# Ten years: a longer delay is a typing error (and dates past year 9999
+# cannot be computed).
+MAX_DELAY_DAYS = 3650
+
 
 class DsoCollectionStep(models.Model):
     _name = "dso.collection.step"
@@ -51,6 +55,7 @@ class DsoCollectionStep(models.Model):
     @api.constrains("trigger", "delay")
     def _check_delay(self):
         for step in self:
+            step._dso_check_delay_size(step.name, step.scenario_id, step.delay)
             if step.delay < 0 and step.trigger != "due":
                 raise ValidationError(
                     self.env._(
@@ -86,6 +91,35 @@ class DsoCollectionStep(models.Model):
                         type=labels.get(step.action_type),
                     )
                 )
+
+    @api.model
+    def _dso_check_delay_size(self, name, scenario, delay):
+        """At most ten years before or after the trigger (checked before a
+        new step is written: the database cannot hold a delay of billions
+        of days)."""
+        if abs(delay or 0) > MAX_DELAY_DAYS:
+            raise ValidationError(
+                self.env._(
+                    "Step %(step)s of scenario %(scenario)s has a delay of "
+                    "%(delay)s days: set a delay between -%(max)s and %(max)s "
+                    "days.",
+                    step=name,
+                    scenario=scenario.name,
+                    delay=delay,
+                    max=MAX_DELAY_DAYS,
+                )
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        Scenario = self.env["dso.collection.scenario"]
+        for vals in vals_list:
+            self._dso_check_delay_size(
+                vals.get("name"),
+                Scenario.browse(vals.get("scenario_id")),
+                vals.get("delay"),
+            )
+        return super().create(vals_list)
 
     def _dso_followup_label(self):
         self.ensure_one()

@@ -56,6 +56,25 @@ class DsoHashtagMixin(models.AbstractModel):
                 raise ValidationError(
                     self.env["dso.hashtag"]._unknown_message(template.name, unknown)
                 )
+            broken = template._dso_syntax_error()
+            if broken:
+                raise ValidationError(
+                    self.env["dso.hashtag"]._syntax_message(template.name, *broken)
+                )
+
+    def _dso_syntax_error(self):
+        """``(piece, reason)`` of the first expression of this collection
+        template that cannot be read, else None (templates of other
+        documents are Odoo's)."""
+        self.ensure_one()
+        if self.model != COLLECTION_MODEL:
+            return None
+        Hashtag = self.env["dso.hashtag"]
+        for field_name, is_html in self._dso_hashtag_fields().items():
+            broken = Hashtag._find_syntax_error(self[field_name], is_html)
+            if broken:
+                return broken
+        return None
 
     @api.model
     def _render_template(

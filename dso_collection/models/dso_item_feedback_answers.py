@@ -3,6 +3,7 @@
 created with their proof."""
 
 import base64
+import re
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -14,6 +15,8 @@ MAX_COMMENT = 2000
 MAX_REFERENCE = 100
 MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
 ALLOWED_MIMETYPES = ("application/pdf", "image/png", "image/jpeg")
+# A date of the form (ISO, as the browser's date input sends it).
+DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # Signatures of the allowed files (the browser's content type is not
 # trusted).
 MAGIC_NUMBERS = {
@@ -106,6 +109,12 @@ class DsoItemFeedback(models.Model):
     def _dso_check_date(self, line, kind, value):
         if kind not in ("paid", "promise"):
             return False
+        if isinstance(value, str):
+            # Odoo reads the first 10 characters only: "2026-01-01<junk>"
+            # is no date of the form.
+            value = value.strip()
+            if not DATE_RE.fullmatch(value):
+                value = False
         try:
             date = fields.Date.to_date(value) if value else False
         except ValueError:
@@ -181,6 +190,9 @@ class DsoItemFeedback(models.Model):
                 )
             )
         attachment["mimetype"] = detected
+        # The name is shown as text; NUL bytes cannot be stored.
+        name = (attachment.get("name") or "").replace("\x00", "").strip()
+        attachment["name"] = name[:128] or "proof"
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -133,7 +133,11 @@ class DsoItemFeedback(models.Model):
         reason = (reason or "").strip()
         if not reason:
             raise UserError(
-                self.env._("Say why the answers are rejected: the reason is kept.")
+                self.env._(
+                    "Say why the answers on %(invoices)s are rejected: the reason "
+                    "is kept in the customer's history.",
+                    invoices=", ".join(self.line_id.mapped("move_name")),
+                )
             )
         self._dso_check_pending()
         self.write(

@@ -1,7 +1,10 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 from odoo.tools import format_date
+
+from .dso_collection_step import MAX_DELAY_DAYS
 
 
 class DsoItemStatus(models.Model):
@@ -124,6 +127,40 @@ class DsoItemStatus(models.Model):
         counts = {status.id: count for status, count in groups}
         for status in self:
             status.line_count = counts.get(status.id, 0)
+
+    @api.constrains("review_days", "delay")
+    def _check_days(self):
+        for status in self:
+            self._dso_check_days(status.name, status.review_days, status.delay)
+
+    @api.model
+    def _dso_check_days(self, name, review_days, delay):
+        """Review and follow-up delays between 0 and ten years (checked
+        before a new status is written: the database refuses a negative
+        review delay with no word on the status)."""
+        for value, label in (
+            (review_days or 0, self.env._("review delay")),
+            (delay or 0, self.env._("follow-up delay")),
+        ):
+            if not 0 <= value <= MAX_DELAY_DAYS:
+                raise ValidationError(
+                    self.env._(
+                        "The %(label)s of status %(status)s is %(days)s days: set "
+                        "a number of days between 0 and %(max)s.",
+                        label=label,
+                        status=name,
+                        days=value,
+                        max=MAX_DELAY_DAYS,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._dso_check_days(
+                vals.get("name"), vals.get("review_days"), vals.get("delay")
+            )
+        return super().create(vals_list)
 
     def _dso_followup_label(self):
         self.ensure_one()

@@ -4,6 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools.mail import single_email_re
 
+from .dso_collection_step import MAX_DELAY_DAYS as MAX_DAYS
+
 # Company field holding the default -> customer field it fills.
 DEFAULT_FIELDS = {
     "dso_default_scenario_id": "dso_scenario_id",
@@ -207,26 +209,72 @@ class ResCompany(models.Model):
                     )
                 )
 
+    @api.constrains(
+        "dso_minimum_amount",
+        "dso_ignore_below",
+        "dso_recovery_cost_amount",
+        "dso_penalty_fixed_rate",
+        "dso_penalty_margin",
+    )
+    def _check_dso_amounts(self):
+        for company in self:
+            for field_name in (
+                "dso_minimum_amount",
+                "dso_ignore_below",
+                "dso_recovery_cost_amount",
+            ):
+                if company[field_name] < 0:
+                    raise ValidationError(
+                        self.env._(
+                            "The %(field)s of %(company)s cannot be negative: set "
+                            "0 or more in Settings > Collection.",
+                            field=self._fields[field_name]._description_string(
+                                self.env
+                            ),
+                            company=company.name,
+                        )
+                    )
+            for field_name in ("dso_penalty_fixed_rate", "dso_penalty_margin"):
+                if not 0 <= company[field_name] <= 100:
+                    raise ValidationError(
+                        self.env._(
+                            "The %(field)s of %(company)s is %(value)s: set a rate "
+                            "between 0 and 100 in Settings > Collection.",
+                            field=self._fields[field_name]._description_string(
+                                self.env
+                            ),
+                            company=company.name,
+                            value=company[field_name],
+                        )
+                    )
+
     @api.constrains("dso_interactive_expiry_days")
     def _check_dso_interactive_expiry_days(self):
-        for company in self.filtered(lambda c: c.dso_interactive_expiry_days < 1):
+        for company in self.filtered(
+            lambda c: not 1 <= c.dso_interactive_expiry_days <= MAX_DAYS
+        ):
             raise ValidationError(
                 self.env._(
                     "Interactive links of %(company)s must stay valid at least one "
-                    "day: set the number of days in Settings > Collection.",
+                    "day and at most %(max)s days: set the number of days in "
+                    "Settings > Collection.",
                     company=company.name,
+                    max=MAX_DAYS,
                 )
             )
 
     @api.constrains("dso_bank_statement_max_days")
     def _check_dso_bank_statement_max_days(self):
-        for company in self.filtered(lambda c: c.dso_bank_statement_max_days < 0):
+        for company in self.filtered(
+            lambda c: not 0 <= c.dso_bank_statement_max_days <= MAX_DAYS
+        ):
             raise ValidationError(
                 self.env._(
                     "The bank statement age of %(company)s that holds automatic "
-                    "emails cannot be negative: set a number of days, or 0 not to "
-                    "hold them, in Settings > Collection.",
+                    "emails must be between 0 and %(max)s days: set a number of "
+                    "days, or 0 not to hold them, in Settings > Collection.",
                     company=company.name,
+                    max=MAX_DAYS,
                 )
             )
 

@@ -373,6 +373,7 @@ class DsoStatusChangeWizard(models.TransientModel):
                     "or follow the scenario."
                 )
             )
+        self._dso_check_apply(lines)
         if self.status_id or self.comment or self.resolution_user_id:
             # The wizard creates the next action itself (step 3).
             lines.with_context(**{SKIP_FOLLOWUP: True})._dso_set_status(
