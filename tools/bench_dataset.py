@@ -206,8 +206,12 @@ def count_open_items(env, company):
     return env.cr.fetchone()[0]
 
 
-def build_dataset(env, size):
+def build_dataset(env, size, single_scenario=False):
+    """The ledger of ``size``; with ``single_scenario``, every customer
+    follows one scenario with the steps of L (tools/bench_compare.py)."""
     spec = SIZES[size]
+    if single_scenario:
+        spec = dict(spec, scenarios=1, steps=SIZES["L"]["steps"])
     company = env.ref("base.main_company")
     ensure_chart(env, company)
     with timed("customers (ORM create)"):

@@ -1,0 +1,198 @@
+"""Side-by-side benchmark: our planner, the OCA peer and the SQL floor.
+
+Run by tools/bench_compare.sh (``make bench-compare SIZE=S|L``), one OS
+process per step so that each contender's peak memory is its own:
+
+    python tools/bench_compare.py build --config F --database D --size S
+    python tools/bench_compare.py ours --config F --database D
+    python tools/bench_compare.py report --size S --parts DIR [--keep FILE]
+
+``build`` fills a fresh database with the benchmark ledger (the sizes of
+``make bench``), every customer on ONE scenario with the six steps of L;
+``ours`` plans the agenda twice with ``dso.collection.planner._cron_plan()``;
+tools/bench_peer.py measures ``account_credit_control`` on a clone of the
+database and tools/bench_floor.py the SQL floor; ``report`` puts the parts
+together and prints, as the last line on stdout, one JSON object with the
+times, query counts, ratios and targets. Progress goes to stderr.
+"""
+
+import argparse
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+import odoo
+from odoo import SUPERUSER_ID, api
+from odoo.modules.registry import Registry
+
+from bench_dataset import SIZES, build_dataset, count_open_items, progress, vacuum
+
+# The issue's targets.
+PEER_FACTOR = 10  # ours at least 10 times faster than the peer
+FLOOR_FACTOR = 20  # first run at most 20 times the SQL floor (L)
+SECOND_MAX_S = 1.0  # second run (nothing new) at most 1 s (L)
+QUERIES_MAX = 200  # queries of a first run (S), flat from S to L
+RSS_MAX_MB = 1024.0
+
+
+def open_registry(config, database):
+    odoo.tools.config.parse_config(["-c", config, "-d", database, "--log-level=warn"])
+    return Registry(database)
+
+
+def peak_rss_mb():
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def emit(values):
+    """The one JSON line on stdout that the caller reads."""
+    print(json.dumps(values), flush=True)
+
+
+def build(args):
+    registry = open_registry(args.config, args.database)
+    started = time.perf_counter()
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        company, _partners, scenarios = build_dataset(
+            env, args.size, single_scenario=True
+        )
+        items = count_open_items(env, company)
+        steps = len(scenarios.step_ids)
+    vacuum(args.database, ["res_partner", "account_move", "account_move_line"])
+    customers = SIZES[args.size]["customers"]
+    progress(
+        "Dataset built in %.1f s: %s customers, %s open items, one scenario"
+        " of %s steps",
+        time.perf_counter() - started,
+        customers,
+        items,
+        steps,
+    )
+    emit({"customers": customers, "items": items, "steps": steps})
+
+
+def count_open_actions(cr):
+    cr.execute(
+        "SELECT COUNT(*) FROM dso_collection_action"
+        " WHERE state IN ('todo', 'to_confirm')"
+    )
+    return cr.fetchone()[0]
+
+
+def plan(env):
+    """One run of the daily cron: seconds, queries, what it returned."""
+    queries = odoo.sql_db.sql_counter
+    start = time.perf_counter()
+    planned = env["dso.collection.planner"]._cron_plan()
+    env.cr.commit()
+    return time.perf_counter() - start, odoo.sql_db.sql_counter - queries, planned
+
+
+def ours(args):
+    registry = open_registry(args.config, args.database)
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        progress("Ours: planning the agenda (first run)")
+        first_s, first_queries, first_planned = plan(env)
+        actions = count_open_actions(cr)
+        progress(
+            "Ours, first run: %.2f s, %s queries, %s open actions",
+            first_s,
+            first_queries,
+            actions,
+        )
+        env.invalidate_all()
+        progress("Ours: planning the agenda again (nothing new)")
+        second_s, second_queries, second_planned = plan(env)
+        progress("Ours, second run: %.2f s, %s queries", second_s, second_queries)
+    emit(
+        {
+            "first_s": round(first_s, 3),
+            "second_s": round(second_s, 3),
+            "first_queries": first_queries,
+            "second_queries": second_queries,
+            "actions": actions,
+            # _cron_plan returns how many customers it planned (True before).
+            "first_planned": first_planned if type(first_planned) is int else None,
+            "second_planned": second_planned if type(second_planned) is int else None,
+            "peak_rss_mb": peak_rss_mb(),
+        }
+    )
+
+
+def read_part(parts, name):
+    path = Path(parts) / f"{name}.json"
+    lines = path.read_text().strip().splitlines() if path.exists() else []
+    if not lines:
+        sys.exit(f"dso_collection: the {name} step printed no result ({path})")
+    return json.loads(lines[-1])
+
+
+def ratio(numerator, denominator):
+    return round(numerator / denominator, 1) if denominator else None
+
+
+def report(args):
+    dataset = read_part(args.parts, "dataset")
+    mine = read_part(args.parts, "ours")
+    peer = read_part(args.parts, "peer")
+    floor = read_part(args.parts, "floor")
+    result = {
+        "size": args.size,
+        "customers": dataset["customers"],
+        "items": dataset["items"],
+        "ours": mine,
+        "peer": peer,
+        "floor_s": floor["s"],
+        "floor_customers": floor["customers"],
+        "ratios": {
+            "peer_over_ours_first": ratio(peer["s"], mine["first_s"]),
+            "ours_first_over_floor": ratio(mine["first_s"], floor["s"]),
+        },
+    }
+    # First-run queries of the other size, from its last run, if any.
+    other = "L" if args.size == "S" else "S"
+    other_file = (
+        Path(args.keep.replace(f"-{args.size}.", f"-{other}.")) if args.keep else None
+    )
+    if other_file and other_file.exists():
+        queries = {
+            args.size: mine["first_queries"],
+            other: json.loads(other_file.read_text())["ours"]["first_queries"],
+        }
+        result["ratios"]["first_queries_l_over_s"] = ratio(queries["L"], queries["S"])
+    result["targets"] = {
+        "ours_10x_faster_than_peer": peer["s"] >= PEER_FACTOR * mine["first_s"],
+        "first_le_20x_floor": mine["first_s"] <= FLOOR_FACTOR * floor["s"],
+        "second_le_1s": mine["second_s"] <= SECOND_MAX_S,
+        "first_queries_le_200": mine["first_queries"] <= QUERIES_MAX,
+        "peak_rss_lt_1gib": mine["peak_rss_mb"] < RSS_MAX_MB,
+    }
+    line = json.dumps(result)
+    if args.keep:
+        Path(args.keep).write_text(line + "\n")
+    print(line, flush=True)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name in ("build", "ours"):
+        command = commands.add_parser(name)
+        command.add_argument("--config", required=True, help="Odoo configuration")
+        command.add_argument("--database", required=True)
+        if name == "build":
+            command.add_argument("--size", choices=sorted(SIZES), default="S")
+    command = commands.add_parser("report")
+    command.add_argument("--size", choices=sorted(SIZES), default="S")
+    command.add_argument("--parts", required=True, help="folder of the parts")
+    command.add_argument("--keep", help="file to keep the result in")
+    args = parser.parse_args()
+    {"build": build, "ours": ours, "report": report}[args.command](args)
+
+
+if __name__ == "__main__":
+    main()
