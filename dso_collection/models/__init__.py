@@ -12,6 +12,7 @@ from . import (
     dso_collection_action,
     dso_collection_action_activity,
     dso_collection_action_buttons,
+    dso_collection_action_cron,
     dso_collection_action_defaults,
     dso_collection_action_hashtag,
     dso_collection_action_hold,

@@ -3,10 +3,9 @@
 The model is split by concern, one file each: what its buttons do
 (``_buttons``), its collector's activity (``_activity``), the values it
 cannot do without and its default name (``_defaults``), its hashtags
-(``_hashtag``); sending is the ``dso.collection.send`` model.
+(``_hashtag``), its scheduled actions (``_cron``); sending is the
+``dso.collection.send`` model.
 """
-
-import threading
 
 from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
@@ -362,25 +361,3 @@ class DsoCollectionAction(models.Model):
         for company in self.company_id:
             actions = self.filtered(lambda action, c=company: action.company_id == c)
             planner._plan(company, actions.partner_id.commercial_partner_id.ids, today)
-
-    @api.model
-    def _dso_can_commit(self):
-        """Whether a scheduled action may commit its batches: when it runs as
-        the scheduled action, so that a crash or a time-out keeps the work
-        done (planning and sending resume where they stopped). Called from
-        anywhere else (demo data loading in a savepoint, a script) or in a
-        test, the caller owns the transaction."""
-        return bool(self.env.context.get("ir_cron_progress_id")) and not getattr(
-            threading.current_thread(), "testing", False
-        )
-
-    @api.model
-    def _cron_plan(self, date=None):
-        """Daily scheduled action: plan the agenda of every company (public
-        API: the planner does it)."""
-        return self.env["dso.collection.planner"]._cron_plan(date=date)
-
-    @api.model
-    def _cron_send_automatic(self, now=None):
-        """Hourly scheduled action: send the due automatic emails."""
-        return self.env["dso.collection.send"]._cron_send_automatic(now=now)

@@ -98,12 +98,15 @@ class DsoCollectionPlanner(models.AbstractModel):
             )
             for company in companies
         }
+        Action = self.env["dso.collection.action"]
         # The rows each batch's claim locks, committed before the batches:
         # no worker holds them longer than this short transaction.
-        for company, fingerprints in news.items():
-            self._ensure_plan_states(company, fingerprints)
-        if self.env["dso.collection.action"]._dso_can_commit():
-            self.env.cr.commit()  # pylint: disable=invalid-commit
+        Action._dso_run_batch(
+            lambda: [
+                self._ensure_plan_states(company, fingerprints)
+                for company, fingerprints in news.items()
+            ]
+        )
         total = sum(len(fingerprints) for fingerprints in news.values())
         size = self._batch_size()
         done = planned = 0
@@ -114,21 +117,15 @@ class DsoCollectionPlanner(models.AbstractModel):
                     partner_id: fingerprints[partner_id]
                     for partner_id in partner_ids[start : start + size]
                 }
-                claimed = self._claim_batch(company, batch)
-                self._plan_batch(company, claimed, date)
-                self._store_fingerprints(
-                    company,
-                    date,
-                    {partner_id: batch[partner_id] for partner_id in claimed},
-                )
-                planned += len(claimed)
                 done += len(batch)
-                self.env["ir.cron"]._notify_progress(done=done, remaining=total - done)
                 # As the scheduled action, each batch is saved as soon as it
                 # is planned: its locks are released and a crash keeps it.
                 # Never in a test, where the test owns the transaction.
-                if self.env["dso.collection.action"]._dso_can_commit():
-                    self.env.cr.commit()  # pylint: disable=invalid-commit
+                planned += Action._dso_run_batch(
+                    lambda company=company, batch=batch, done=done: self._plan_claimed(
+                        company, batch, date, done, total
+                    )
+                )
         _logger.info(
             "Collection planning of %s: %s customers planned, %s without news "
             "or planned by another worker",
@@ -137,6 +134,21 @@ class DsoCollectionPlanner(models.AbstractModel):
             total - planned,
         )
         return planned
+
+    @api.model
+    def _plan_claimed(self, company, fingerprints, date, done, total):
+        """Claim, plan and record one batch of the daily planning
+        (``{customer id: fingerprint}``); ``done`` of ``total`` customers
+        once it is. Return how many customers it planned."""
+        claimed = self._claim_batch(company, fingerprints)
+        self._plan_batch(company, claimed, date)
+        self._store_fingerprints(
+            company,
+            date,
+            {partner_id: fingerprints[partner_id] for partner_id in claimed},
+        )
+        self.env["ir.cron"]._notify_progress(done=done, remaining=total - done)
+        return len(claimed)
 
     # ------------------------------------------------------------------
     # Deciding

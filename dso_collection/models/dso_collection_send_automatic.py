@@ -126,6 +126,20 @@ class DsoCollectionSend(models.AbstractModel):
         return ready
 
     @api.model
+    def _send_automatic_batch(self, company, today, done, total):
+        """Lock and send the next batch of due automatic emails of
+        ``company``; ``done`` of ``total`` were sent before. Return how many
+        actions it took (0: none left)."""
+        batch = self._lock_automatic_batch(company, today, limit=100)
+        if batch:
+            sender = self._in_company_day(company)
+            sender._send_automatic(batch.with_env(sender.env))
+            self.env["ir.cron"]._notify_progress(
+                done=done + len(batch), remaining=max(total - done - len(batch), 0)
+            )
+        return len(batch)
+
+    @api.model
     def _fall_back_to_collector(self, action, reason):
         """The cron could not send: the collector gets the action by hand."""
         action.ensure_one()
@@ -147,7 +161,11 @@ class DsoCollectionSend(models.AbstractModel):
                 today = company._dso_local_now(now).date()
                 todo[company] = today
                 # Held actions get their reason and stay out of the batches.
-                self._dso_refresh_holds(company, today)
+                Action._dso_run_batch(
+                    lambda company=company, today=today: self._dso_refresh_holds(
+                        company, today
+                    )
+                )
         total = sum(
             Action.search_count(
                 [
@@ -160,18 +178,17 @@ class DsoCollectionSend(models.AbstractModel):
         done = 0
         for company, today in todo.items():
             while True:
-                batch = self._lock_automatic_batch(company, today, limit=100)
-                if not batch:
+                # Each batch commits with its emails and their actions' done
+                # state (the row locks released), and runs again if another
+                # worker's commit got in its way (_dso_run_batch).
+                sent = Action._dso_run_batch(
+                    lambda company=company, today=today, done=done: (
+                        self._send_automatic_batch(company, today, done, total)
+                    )
+                )
+                if not sent:
                     break
-                sender = self._in_company_day(company)
-                sender._send_automatic(batch.with_env(sender.env))
-                done += len(batch)
-                Cron._notify_progress(done=done, remaining=max(total - done, 0))
-                # Commit each batch as the scheduled action: the emails and
-                # their actions' done state are saved together and the row
-                # locks released.
-                if Action._dso_can_commit():
-                    self.env.cr.commit()  # pylint: disable=invalid-commit
+                done += sent
         # Whatever is left waits for tomorrow (one email a day) or for its
         # collector: nothing remains for this run.
         Cron._notify_progress(done=done, remaining=0)

@@ -4,6 +4,7 @@ from . import (
     test_automatic_confirmation,
     test_automatic_sending,
     test_channels,
+    test_cron_batches,
     test_dashboard_ui,
     test_delivery,
     test_disputes,
