@@ -2,6 +2,9 @@
 # Starts the product on a demo database: creates (or updates) dso_demo with
 # demo data, plans the agenda, and serves it on http://localhost:8069
 # (login admin, password admin). Ctrl-C stops the server.
+# Extra arguments go to the Odoo server, e.g. several workers:
+#   tools/demo.sh --workers=2 --max-cron-threads=1 --gevent-port=8072
+#   (or: make demo ARGS="--workers=2")
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 prepare
 
@@ -39,4 +42,4 @@ if [ -n "$LINK" ]; then
     log "Customer answer page of the demo interactive email: http://localhost:$PORT$LINK"
     log "Portal login of that customer: redwood / redwood (page /my/collection)"
 fi
-odoo_bin -c "$CONF" -d "$DB" --http-port="$PORT" --log-level=info
+odoo_bin -c "$CONF" -d "$DB" --http-port="$PORT" --log-level=info "$@"

@@ -1,0 +1,235 @@
+"""Crash safety of the daily planning and of the automatic sending.
+
+Run by tools/crash_test.sh on a fresh database with dso_collection installed:
+
+    python tools/crash_test.py --config FILE --database dso_h2_crash
+
+It builds a ledger whose first planning makes about one due automatic email
+per customer (tools/fault_common.py), copies it (``createdb -T``) and plans
+the copy once, cleanly: the reference agenda. On the test database it starts
+the planner in a separate OS process, kills it (SIGKILL) after a random
+delay, several times, then runs it to its end: the open actions must be
+those of the reference, none twice, none lost. Then the same with the
+automatic sending: no customer or action with two emails, no automatic action
+done without its email, no email without its done action, no due email left
+unsent. The random delays come from a seed printed first (set DSO_SEED to
+replay a run). The last line on stdout is one JSON object of figures; the
+exit status is 1 on any violation.
+"""
+
+import argparse
+import json
+import os
+import random
+import sys
+import time
+
+from odoo import SUPERUSER_ID, api
+
+from bench_dataset import progress
+from fault_checks import (
+    EMAIL_VIOLATIONS,
+    compare_agendas,
+    count,
+    due_automatic,
+    email_checks,
+    open_actions,
+    snapshot,
+    violations,
+)
+from fault_common import (
+    Worker,
+    build_fault_dataset,
+    copy_database,
+    drop_database,
+    load,
+    release,
+)
+
+# Customers the daily planning has planned (and recorded) so far.
+PLANNED = "SELECT COUNT(*) FROM dso_collection_plan_state WHERE fingerprint IS NOT NULL"
+# First guess of the sending time per email, before one is measured.
+SEND_S_PER_EMAIL = 0.04
+
+
+def kill_at_random(config, database, job, kills, expected_s, rng, after_kill):
+    """Start ``job`` ``kills`` times, each killed after a random delay
+    within ``expected_s()`` (seconds from its start, once Odoo is loaded);
+    then run it to its end. ``after_kill(elapsed)`` checks the database
+    between two runs."""
+    record = []
+    for number in range(kills):
+        worker = Worker(config, database, [job])
+        if not worker.wait_for("START"):
+            raise RuntimeError(f"the {job} worker did not start")
+        delay = rng.uniform(0.1, 0.9) * expected_s()
+        time.sleep(delay)
+        interrupted = worker.kill()
+        elapsed = time.perf_counter() - worker.started
+        checks = after_kill(elapsed)
+        progress(
+            "%s: kill %s after %.2f s (%s): %s",
+            job,
+            number + 1,
+            delay,
+            "interrupted" if interrupted else "had already ended",
+            checks,
+        )
+        record.append(
+            {"delay_s": round(delay, 2), "interrupted": interrupted, **checks}
+        )
+    worker = Worker(config, database, [job])
+    result = worker.result()
+    progress("%s: run to its end: %s", job, result)
+    return record, result
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--config", required=True)
+    parser.add_argument("--database", required=True)
+    parser.add_argument("--customers", type=int, default=1100)
+    parser.add_argument("--items", type=int, default=4, help="per customer")
+    parser.add_argument("--kills", type=int, default=3)
+    parser.add_argument("--batch-size", type=int, default=100)
+    return parser.parse_args()
+
+
+def reference_run(args, today):
+    """Plan a copy of the test database cleanly: its agenda and due emails."""
+    reference = args.database + "_ref"
+    copy_database(args.database, reference)
+    try:
+        progress("Reference: planning %s cleanly", reference)
+        run = Worker(args.config, reference, ["plan"]).result()
+        agenda = snapshot(reference, open_actions)
+        due = snapshot(reference, due_automatic, today)
+    finally:
+        drop_database(reference)
+    progress(
+        "Reference: %s open actions, %s due automatic emails, planned in %.1f s",
+        len(agenda),
+        len(due),
+        run["plan_s"],
+    )
+    return run, agenda, due
+
+
+def crash_planner(args, rng, plan_ref, ref_agenda):
+    """Kill the planner at random moments, run it to its end, compare."""
+    database = args.database
+
+    def checks(_elapsed):
+        figures = compare_agendas(ref_agenda, snapshot(database, open_actions))
+        return {
+            "actions": figures["actions"],
+            "duplicates": figures["duplicates"],
+            "customers_planned": snapshot(database, count, PLANNED),
+        }
+
+    def remaining_s():
+        # The share of the reference's time the customers not planned yet
+        # take: the kills land inside the batches, not after the run.
+        left = args.customers - snapshot(database, count, PLANNED)
+        return plan_ref["plan_s"] * max(left, 1) / args.customers * 0.7
+
+    kills, run = kill_at_random(
+        args.config, database, "plan", args.kills, remaining_s, rng, checks
+    )
+    agenda = compare_agendas(ref_agenda, snapshot(database, open_actions))
+    progress("Agenda after the crashes: %s", agenda)
+    return kills, run, agenda
+
+
+def crash_sender(args, rng, today, expected):
+    """Kill the automatic sending at random moments, run it to its end."""
+    database = args.database
+    state = {"s_per_email": SEND_S_PER_EMAIL, "emails": 0}
+
+    def remaining_s():
+        left = len(snapshot(database, due_automatic, today))
+        return max(left, 1) * state["s_per_email"]
+
+    def checks(elapsed):
+        figures = snapshot(database, email_checks, today, expected)
+        sent = figures["emails"] - state["emails"]
+        state["emails"] = figures["emails"]
+        if sent > 50:
+            state["s_per_email"] = elapsed / sent
+        return {
+            "emails": figures["emails"],
+            **{key: figures[key] for key in EMAIL_VIOLATIONS[:5]},
+        }
+
+    kills, run = kill_at_random(
+        args.config, database, "send", args.kills, remaining_s, rng, checks
+    )
+    emails = snapshot(database, email_checks, today, expected)
+    progress("Emails after the crashes: %s", emails)
+    return kills, run, emails
+
+
+def main():
+    args = parse_args()
+    seed = int(os.environ.get("DSO_SEED") or random.SystemRandom().randrange(10**6))
+    progress("Seed %s (replay with DSO_SEED=%s)", seed, seed)
+    rng = random.Random(seed)
+    started = time.perf_counter()
+
+    registry = load(args.config, args.database)
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        company = build_fault_dataset(env, args.customers, args.items, args.batch_size)
+        today = company._dso_local_now().date()
+    build_s = time.perf_counter() - started
+    release(args.database)
+    plan_ref, ref_agenda, ref_due = reference_run(args, today)
+    plan_kills, plan_run, agenda = crash_planner(args, rng, plan_ref, ref_agenda)
+    expected = snapshot(args.database, due_automatic, today)
+    send_kills, send_run, emails = crash_sender(args, rng, today, expected)
+    release(args.database)
+
+    failures = violations(agenda, ("duplicates", "lost", "extra"))
+    for run in (plan_ref, plan_run, send_run):
+        failures += [value for key, value in run.items() if key.endswith("_error")]
+    failures += violations(emails, EMAIL_VIOLATIONS)
+    for kill in plan_kills:
+        failures += [f"plan kill: {key}" for key in violations(kill, ("duplicates",))]
+    for kill in send_kills:
+        failures += [
+            f"send kill: {key}" for key in violations(kill, EMAIL_VIOLATIONS[:5])
+        ]
+    if len(expected) < 1000:
+        failures.append(f"only {len(expected)} due automatic emails (1 000 wanted)")
+    if expected != ref_due:
+        failures.append("due automatic emails differ from the reference's")
+    result = {
+        "seed": seed,
+        "customers": args.customers,
+        "items": args.customers * args.items,
+        "plan_kills": len(plan_kills),
+        "plan_kills_interrupting": sum(k["interrupted"] for k in plan_kills),
+        "plan_kill_delays_s": [k["delay_s"] for k in plan_kills],
+        "customers_planned_at_kills": [k["customers_planned"] for k in plan_kills],
+        "send_kills": len(send_kills),
+        "send_kills_interrupting": sum(k["interrupted"] for k in send_kills),
+        "send_kill_delays_s": [k["delay_s"] for k in send_kills],
+        "emails_at_kills": [k["emails"] for k in send_kills],
+        **agenda,
+        "due_automatic_emails": len(expected),
+        **{key: value for key, value in emails.items() if key != "lost"},
+        "lost_emails": emails["lost"],
+        "build_s": round(build_s, 1),
+        "plan_reference_s": plan_ref["plan_s"],
+        "plan_rerun_s": plan_run["plan_s"],
+        "plan_rerun_planned": plan_run.get("planned"),
+        "send_rerun_s": send_run["send_s"],
+        "total_s": round(time.perf_counter() - started, 1),
+        "violations": failures,
+    }
+    print(json.dumps(result), flush=True)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
