@@ -57,6 +57,7 @@ from . import (
     dso_item_status,
     dso_item_status_history,
     dso_item_status_report,
+    dso_legal_mentions,
     dso_reference_rate,
     mail_activity,
     mail_mail,

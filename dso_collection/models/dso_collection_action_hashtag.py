@@ -94,6 +94,8 @@ class DsoCollectionAction(models.Model):
     )
     hashtag_late_penalties = _value("late_penalties")
     hashtag_recovery_cost = _value("recovery_cost")
+    hashtag_legal_mentions = _html("legal_mentions")
+    hashtag_legal_mentions_text = _text("legal_mentions")
     hashtag_interactive_link = _html("interactive_link")
     hashtag_interactive_link_text = _text("interactive_link")
 

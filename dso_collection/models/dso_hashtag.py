@@ -71,6 +71,11 @@ class DsoHashtag(models.AbstractModel):
             ),
             "late_penalties": self.env._("Late-payment interest of all overdue items"),
             "recovery_cost": self.env._("Recovery costs of all late invoices"),
+            "legal_mentions": self.env._(
+                "Legal mentions of the late-payment interest and recovery costs "
+                "the customer owes, under the law of its language's country; "
+                "nothing when none apply, and in letters, which print them"
+            ),
             "interactive_link": self.env._(
                 "Link to the page where the customer (or the colleague of an "
                 "internal email) answers on each invoice; nothing when "

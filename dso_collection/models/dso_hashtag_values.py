@@ -254,6 +254,30 @@ class DsoHashtag(models.AbstractModel):
     def _hashtag_recovery_cost(self, action, fmt, items):
         return self._amount(action, items, "dso_recovery_cost_amount")
 
+    def _hashtag_legal_mentions(self, action, fmt, items):
+        """The legal mentions of the interest and recovery costs the
+        customer owes (``dso.legal.mentions``); none in letters, which
+        print them below the amounts."""
+        if action.action_type in LETTER_ACTION_TYPES:
+            return "" if fmt == "text" else Markup()
+        customer = action.partner_id.commercial_partner_id.with_company(
+            action.company_id
+        )
+        mentions = self.env["dso.legal.mentions"]._mentions(
+            action.company_id,
+            self._lang(action),
+            interest=customer.dso_late_penalty
+            or any(items.mapped("dso_penalty_amount")),
+            recovery=customer.dso_recovery_cost
+            or any(items.mapped("dso_recovery_cost_amount")),
+        )
+        if fmt == "text":
+            return " ".join(mentions)
+        return Markup("").join(
+            Markup('<p style="font-size: 12px;">%s</p>') % mention
+            for mention in mentions
+        )
+
     def _hashtag_interactive_link(self, action, fmt, items):
         """The address of the action's answer page (a button in HTML);
         nothing without one (not an interactive email, switch off)."""

@@ -19,7 +19,6 @@ import logging
 import subprocess
 
 from odoo import api, models
-from odoo.tools import formatLang
 
 from odoo.addons.base.models.ir_actions_report import _get_wkhtmltopdf_bin
 
@@ -193,41 +192,13 @@ class ReportDsoCollectionLetter(models.AbstractModel):
     @api.model
     def _dso_mentions(self, action, amounts):
         """The legal mentions of the late-payment interest and recovery
-        costs the customer owes, when they apply."""
-        company = action.company_id
-        mentions = []
-        if amounts["interest_applies"]:
-            if company.dso_penalty_rate_type == "fixed":
-                rate = self.env._(
-                    "at the annual rate of %(rate)s%%",
-                    rate=formatLang(self.env, company.dso_penalty_fixed_rate),
-                )
-            else:
-                rate = self.env._(
-                    "at the reference rate of each half-year plus %(margin)s points",
-                    margin=formatLang(self.env, company.dso_penalty_margin),
-                )
-            mentions.append(
-                self.env._(
-                    "Late-payment interest runs on each amount unpaid from the day "
-                    "after its due date until its payment, %(rate)s (simple "
-                    "interest: amount unpaid x rate x days late / 365).",
-                    rate=rate,
-                )
-            )
-        if amounts["recovery_applies"]:
-            mentions.append(
-                self.env._(
-                    "A fixed recovery cost of %(amount)s is due for each invoice "
-                    "paid late, in addition to the late-payment interest.",
-                    amount=formatLang(
-                        self.env,
-                        company.dso_recovery_cost_amount,
-                        currency_obj=company.currency_id,
-                    ),
-                )
-            )
-        return mentions
+        costs the customer owes, when they apply, in its language."""
+        return self.env["dso.legal.mentions"]._mentions(
+            action.company_id,
+            action.partner_id.lang or self.env.lang,
+            interest=amounts["interest_applies"],
+            recovery=amounts["recovery_applies"],
+        )
 
     @api.model
     def _dso_letter(self, action):
