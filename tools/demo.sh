@@ -9,6 +9,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 prepare
 
 DB="${DSO_DEMO_DB:-dso_demo}"
+# Languages installed with every module's translations when the database is
+# created: those of the demo's international customers (empty: none; their
+# customers then still get this module's translations).
+LANGS="${DSO_DEMO_LANGS-fr_FR,de_DE,nl_NL}"
 PORT="${DSO_PORT:-8069}"
 CONF="$(mktemp -t dso_demo_XXXX.conf)"
 trap 'rm -f "$CONF"' EXIT
@@ -20,7 +24,8 @@ if database_exists "$DB"; then
         die "dso_collection did not update in $DB (see the log above)"
 else
     log "Creating $DB with demo data"
-    odoo_bin -c "$CONF" -d "$DB" -i dso_collection --stop-after-init --log-level=warn ||
+    odoo_bin -c "$CONF" -d "$DB" -i dso_collection ${LANGS:+--load-language="$LANGS"} \
+        --stop-after-init --log-level=warn ||
         die "dso_collection did not install in $DB (see the log above)"
 fi
 log "Planning the agenda (and marking the actions the reconciliation guard holds)"

@@ -44,7 +44,7 @@ done
 dropdb --if-exists "$DB" || die "could not drop the old database $DB"
 
 log "Starting the demo with 2 workers on port $PORT (websocket: $GEVENT_PORT)"
-DSO_DEMO_DB="$DB" DSO_PORT="$PORT" setsid bash "$REPO_ROOT/tools/demo.sh" \
+DSO_DEMO_DB="$DB" DSO_DEMO_LANGS="" DSO_PORT="$PORT" setsid bash "$REPO_ROOT/tools/demo.sh" \
     --workers=2 --max-cron-threads=1 --gevent-port="$GEVENT_PORT" >"$LOG" 2>&1 &
 SERVER=$!
 
