@@ -95,7 +95,11 @@ class DsoCollectionAction(models.Model):
             activities = actions.activity_schedule(
                 xmlid, date_deadline=date, summary=summary, user_id=user_id
             )
-            for action, activity in zip(actions, activities, strict=True):
+            # The note is for the collector: in the collector's language.
+            lang = self.env["res.users"].browse(user_id).lang or self.env.lang
+            for action, activity in zip(
+                actions.with_context(lang=lang), activities, strict=True
+            ):
                 activity.note = action._dso_activity_note()
 
     def _dso_close_activities(self, feedback=None):

@@ -72,16 +72,29 @@ class DsoCollectionPlanner(models.AbstractModel):
         """Values of the scenario action ``decision`` plans, from its step's
         ``_step_action_vals``: every column of ``_action_insert_columns``,
         and ``line_ids``."""
-        return {
+        collector = partner.dso_collector_id or company.dso_default_collector_id
+        vals = {
             **step_vals,
             "partner_id": partner.id,
             "cycle_id": cycle_id,
             "date": decision.date,
-            "user_id": (
-                partner.dso_collector_id or company.dso_default_collector_id
-            ).id,
+            "user_id": collector.id,
             "line_ids": list(decision.line_ids),
         }
+        if collector.lang and collector.lang != (self.env.lang or "en_US"):
+            # The action is named in its collector's language.
+            vals["name"] = self._step_name(step_vals["step_id"], collector.lang)
+        return vals
+
+    @api.model
+    def _step_name(self, step_id, lang):
+        """The name of step ``step_id`` in ``lang``, read once per
+        transaction."""
+        names = self.env.cr.cache.setdefault("dso_step_names", {})
+        if (step_id, lang) not in names:
+            step = self.env["dso.collection.step"].browse(step_id)
+            names[step_id, lang] = step.with_context(lang=lang).name
+        return names[step_id, lang]
 
     @api.model
     def _action_insert_columns(self):
