@@ -16,6 +16,7 @@ from . import (
     test_hashtags,
     test_hostile_forms,
     test_hostile_portal,
+    test_i18n,
     test_install,
     test_interactive,
     test_interactive_portal,
