@@ -13,6 +13,7 @@ DB="${DSO_DEMO_DB:-dso_demo}"
 # created: those of the demo's international customers (empty: none; their
 # customers then still get this module's translations).
 LANGS="${DSO_DEMO_LANGS-fr_FR,de_DE,nl_NL}"
+# English first: Odoo makes the first language loaded the default one.
 PORT="${DSO_PORT:-8069}"
 CONF="$(mktemp -t dso_demo_XXXX.conf)"
 trap 'rm -f "$CONF"' EXIT
@@ -24,7 +25,7 @@ if database_exists "$DB"; then
         die "dso_collection did not update in $DB (see the log above)"
 else
     log "Creating $DB with demo data"
-    odoo_bin -c "$CONF" -d "$DB" -i dso_collection ${LANGS:+--load-language="$LANGS"} \
+    odoo_bin -c "$CONF" -d "$DB" -i dso_collection ${LANGS:+--load-language="en_US,$LANGS"} \
         --stop-after-init --log-level=warn ||
         die "dso_collection did not install in $DB (see the log above)"
 fi

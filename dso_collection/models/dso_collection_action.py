@@ -22,7 +22,9 @@ class DsoCollectionAction(models.Model):
 
     name = fields.Char(
         required=True,
-        help="Left empty, a new action is named from its type and items.",
+        translate=True,
+        help="Left empty, a new action is named from its type and items. A "
+        "planned action bears the name of its step, in each user's language.",
     )
     partner_id = fields.Many2one(
         "res.partner",

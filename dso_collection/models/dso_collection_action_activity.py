@@ -81,26 +81,25 @@ class DsoCollectionAction(models.Model):
         )
         groups = defaultdict(list)
         for action in todo:
+            user = action.user_id or self.env.user
             key = (
                 action._dso_activity_type_xmlid(),
                 action.date,
-                (action.user_id or self.env.user).id,
-                action.name,
+                user.id,
+                # For the collector: in the collector's language.
+                user.lang or self.env.lang,
             )
             groups[key].append(action.id)
         # Quick update: no "assigned to you" email per planned action.
         Action = self.with_context(mail_activity_quick_update=True)
-        for (xmlid, date, user_id, summary), action_ids in groups.items():
-            actions = Action.browse(action_ids)
-            activities = actions.activity_schedule(
-                xmlid, date_deadline=date, summary=summary, user_id=user_id
-            )
-            # The note is for the collector: in the collector's language.
-            lang = self.env["res.users"].browse(user_id).lang or self.env.lang
-            for action, activity in zip(
-                actions.with_context(lang=lang), activities, strict=True
-            ):
-                activity.note = action._dso_activity_note()
+        for (xmlid, date, user_id, lang), action_ids in groups.items():
+            actions = Action.browse(action_ids).with_context(lang=lang)
+            for name, named in actions.grouped("name").items():
+                activities = named.activity_schedule(
+                    xmlid, date_deadline=date, summary=name, user_id=user_id
+                )
+                for action, activity in zip(named, activities, strict=True):
+                    activity.note = action._dso_activity_note()
 
     def _dso_close_activities(self, feedback=None):
         """The action is done: its activity is done too, with the result."""

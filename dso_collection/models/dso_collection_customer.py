@@ -70,7 +70,7 @@ class DsoCollectionCustomer(models.Model):
     next_action_id = fields.Many2one(
         "dso.collection.action", string="Next action record", readonly=True
     )
-    next_action_name = fields.Char(string="Next action", readonly=True)
+    next_action_name = fields.Char(string="Next action", readonly=True, translate=True)
     next_action_date = fields.Date(string="Next action on", readonly=True)
     next_action_type = fields.Selection(
         ACTION_TYPES, string="Next action type", readonly=True

@@ -11,6 +11,8 @@ An addon adding a required column to actions extends
 ``_prepare_action_vals`` and ``_action_insert_columns``.
 """
 
+import json
+
 from odoo import api, models
 from odoo.tools import SQL
 
@@ -18,7 +20,7 @@ from .dso_collection_constants import OPEN_STATES
 
 # Columns of a planned action and their PostgreSQL array types.
 ACTION_COLUMNS = {
-    "name": "varchar",
+    "name": "jsonb",  # the step's name in every language
     "partner_id": "int",
     "company_id": "int",
     "step_id": "int",
@@ -57,7 +59,7 @@ class DsoCollectionPlanner(models.AbstractModel):
         )
         return {
             **step._dso_followup_values(),
-            "name": step.name,
+            "name": self._step_names(step),
             "company_id": company.id,
             "step_id": step.id,
             "scenario_id": step.scenario_id.id,
@@ -72,29 +74,27 @@ class DsoCollectionPlanner(models.AbstractModel):
         """Values of the scenario action ``decision`` plans, from its step's
         ``_step_action_vals``: every column of ``_action_insert_columns``,
         and ``line_ids``."""
-        collector = partner.dso_collector_id or company.dso_default_collector_id
-        vals = {
+        return {
             **step_vals,
             "partner_id": partner.id,
             "cycle_id": cycle_id,
             "date": decision.date,
-            "user_id": collector.id,
+            "user_id": (
+                partner.dso_collector_id or company.dso_default_collector_id
+            ).id,
             "line_ids": list(decision.line_ids),
         }
-        if collector.lang and collector.lang != (self.env.lang or "en_US"):
-            # The action is named in its collector's language.
-            vals["name"] = self._step_name(step_vals["step_id"], collector.lang)
-        return vals
 
     @api.model
-    def _step_name(self, step_id, lang):
-        """The name of step ``step_id`` in ``lang``, read once per
-        transaction."""
-        names = self.env.cr.cache.setdefault("dso_step_names", {})
-        if (step_id, lang) not in names:
-            step = self.env["dso.collection.step"].browse(step_id)
-            names[step_id, lang] = step.with_context(lang=lang).name
-        return names[step_id, lang]
+    def _step_names(self, step):
+        """The name of ``step`` in every language (JSON): a planned action
+        is named after its step, and each reader reads it in their own
+        language."""
+        step.flush_recordset(["name"])
+        self.env.cr.execute(
+            SQL("SELECT name FROM dso_collection_step WHERE id = %s", step.id)
+        )
+        return json.dumps(self.env.cr.fetchone()[0])
 
     @api.model
     def _action_insert_columns(self):

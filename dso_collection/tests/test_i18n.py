@@ -220,9 +220,10 @@ class TestEveryLanguage(HashtagCommon):
                 ):
                     self.assertEqual(text.count(" ".join(mention.split())), 1)
 
-    def test_collectors_get_their_actions_in_their_language(self):
-        """Planned by a scheduler in English, the actions of a French
-        collector are named, and their activities written, in French."""
+    def test_planned_actions_in_each_readers_language(self):
+        """Planned by a scheduler in English, an action bears its step's
+        name in each user's language; its activity is written in its
+        collector's (French)."""
         po = {e.msgid: e.msgstr for e in po_checks.load(po_checks.I18N_DIR / "fr.po")}
         self.collector.lang = "fr_FR"
         self.customer.with_company(self.company).dso_scenario_id = self.env.ref(
@@ -231,7 +232,11 @@ class TestEveryLanguage(HashtagCommon):
         self._plan("2026-03-01")
         action = self._open_action()
         english = action.step_id.with_context(lang="en_US").name
-        self.assertEqual(action.with_context(lang="en_US").name, po[english])
+        self.assertEqual(action.with_context(lang="en_US").name, english)
+        for lang, code in LANG_CODES.items():
+            translations = po_checks.load(po_checks.I18N_DIR / f"{lang}.po")
+            translated = next(e.msgstr for e in translations if e.msgid == english)
+            self.assertEqual(action.with_context(lang=code).name, translated, code)
         action._dso_schedule_activities(force=True)
         env = self.env(context=dict(self.env.context, lang="fr_FR"))
         line = action.line_ids.sorted("date_maturity")[-1]
@@ -243,6 +248,7 @@ class TestEveryLanguage(HashtagCommon):
             ),
         }
         self.assertIn(item, html.unescape(str(action.activity_ids.note)))
+        self.assertEqual(action.activity_ids.summary, po[english])
 
     def _term(self, pot, occurrence):
         """The first term of the catalogue used at ``occurrence``."""
