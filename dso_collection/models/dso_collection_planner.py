@@ -99,14 +99,16 @@ class DsoCollectionPlanner(models.AbstractModel):
             for company in companies
         }
         Action = self.env["dso.collection.action"]
-        # The rows each batch's claim locks, committed before the batches:
-        # no worker holds them longer than this short transaction.
-        Action._dso_run_batch(
-            lambda: [
+
+        def prepare():
+            # The rows each batch's claim locks, committed before the
+            # batches: no worker holds them longer than this short
+            # transaction; and the translations open actions lack.
+            for company, fingerprints in news.items():
                 self._ensure_plan_states(company, fingerprints)
-                for company, fingerprints in news.items()
-            ]
-        )
+                self._complete_action_names(company)
+
+        Action._dso_run_batch(prepare)
         total = sum(len(fingerprints) for fingerprints in news.values())
         size = self._batch_size()
         done = planned = 0

@@ -97,6 +97,32 @@ class DsoCollectionPlanner(models.AbstractModel):
         return json.dumps(self.env.cr.fetchone()[0])
 
     @api.model
+    def _complete_action_names(self, company):
+        """Give the open planned actions of ``company`` the translations of
+        their step's name they lack (a language installed, or this module's
+        translations loaded, after they were planned); the languages an
+        action has, a collector's renaming included, are kept."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE dso_collection_action a
+                   SET name = s.name || a.name
+                  FROM dso_collection_step s
+                 WHERE s.id = a.step_id
+                   AND a.company_id = %(company)s
+                   AND a.state IN %(open)s
+                   AND NOT a.is_specific
+                   AND s.name || a.name <> a.name
+                """,
+                company=company.id,
+                open=OPEN_STATES,
+            )
+        )
+        if self.env.cr.rowcount:
+            self.env["dso.collection.action"].invalidate_model(["name"])
+
+    @api.model
     def _action_insert_columns(self):
         return ACTION_COLUMNS
 

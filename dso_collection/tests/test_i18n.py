@@ -250,6 +250,27 @@ class TestEveryLanguage(HashtagCommon):
         self.assertIn(item, html.unescape(str(action.activity_ids.note)))
         self.assertEqual(action.activity_ids.summary, po[english])
 
+    def test_open_actions_get_languages_installed_later(self):
+        """A language whose translations arrive after the planning reaches
+        the open planned actions at the next daily run; a name a collector
+        changed stays."""
+        self._plan("2026-03-01")
+        action = self._open_action()
+        step = action.step_id
+        renamed = self._create_customer("Renamed Ltd", email="ap@renamed.example")
+        self._create_invoice(renamed, amount=300, due_date="2026-01-05")
+        self._plan("2026-03-01", partners=renamed)
+        other = self._open_action(renamed)
+        other.name = "Call the new CFO first"
+        self.assertEqual(action.with_context(lang="fr_FR").name, step.name)
+        step.update_field_translations("name", {"fr_FR": "Étape traduite"})
+        self.env["dso.collection.planner"]._cron_plan(date(2026, 3, 1))
+        self.assertEqual(action.with_context(lang="fr_FR").name, "Étape traduite")
+        self.assertEqual(action.with_context(lang="en_US").name, step.name)
+        self.assertEqual(
+            other.with_context(lang="en_US").name, "Call the new CFO first"
+        )
+
     def _term(self, pot, occurrence):
         """The first term of the catalogue used at ``occurrence``."""
         return next(
