@@ -10,6 +10,7 @@ class DsoCollectionAction(models.Model):
     dso_hold_reason = fields.Text(
         string="Held",
         readonly=True,
+        translate=True,
         copy=False,
         help="Why the automatic sending holds this action back: the customer has "
         "an unmatched payment or an open credit note, or the company's bank "

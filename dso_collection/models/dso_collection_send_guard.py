@@ -8,6 +8,7 @@ Only automatic sending is held: a collector who sends an action by hand
 decides for himself.
 """
 
+import json
 from datetime import timedelta
 
 from odoo import api, models
@@ -196,19 +197,58 @@ class DsoCollectionSend(models.AbstractModel):
     @api.model
     def _dso_apply_holds(self, actions, company, today):
         """Write the hold reasons of these actions of ``company`` (clearing
-        those that no longer apply); return the actions not held."""
+        those that no longer apply), in every installed language so that
+        each user reads them in theirs; return the actions not held."""
         reasons = self._dso_hold_reasons(company, actions.partner_id.ids, today)
-        ready = actions.browse()
+        ready = actions.filtered(lambda action: action.partner_id.id not in reasons)
+        translated = {
+            lang: self.with_context(lang=lang)._dso_hold_reasons(
+                company, list(reasons), today
+            )
+            for lang, _name in self.env["res.lang"].get_installed()
+            if reasons
+        }
+        actions.flush_recordset(["dso_hold_reason"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT id, dso_hold_reason
+                  FROM dso_collection_action
+                 WHERE id = ANY(%s)
+                """,
+                actions.ids,
+            )
+        )
+        current = dict(self.env.cr.fetchall())
         by_reason = {}
         for action in actions:
-            reason = reasons.get(action.partner_id.id, False)
-            if not reason:
-                ready |= action
-            if (action.dso_hold_reason or False) != reason:
-                by_reason.setdefault(reason, []).append(action.id)
-        # One write per distinct reason (a stale bank: one for all).
+            partner_id = action.partner_id.id
+            reason = {
+                lang: texts[partner_id]
+                for lang, texts in translated.items()
+                if partner_id in texts
+            }
+            if (current.get(action.id) or {}) != reason:
+                key = json.dumps(reason, sort_keys=True) if reason else None
+                by_reason.setdefault(key, []).append(action.id)
+        # One update per distinct reason (a stale bank: one for all).
         for reason, ids in by_reason.items():
-            actions.browse(ids).write({"dso_hold_reason": reason})
+            self.env.cr.execute(
+                SQL(
+                    """
+                    UPDATE dso_collection_action
+                       SET dso_hold_reason = %(reason)s::jsonb,
+                           write_uid = %(uid)s, write_date = %(now)s
+                     WHERE id = ANY(%(ids)s)
+                    """,
+                    reason=reason,
+                    uid=self.env.uid,
+                    now=self.env.cr.now(),
+                    ids=ids,
+                )
+            )
+        if by_reason:
+            actions.invalidate_recordset(["dso_hold_reason", "write_uid", "write_date"])
         return ready
 
     @api.model

@@ -8,7 +8,7 @@ from freezegun import freeze_time
 from lxml import html as lxml_html
 
 from odoo.tests import TransactionCase, tagged
-from odoo.tools import format_amount, format_date
+from odoo.tools import format_amount, format_date, formatLang
 from odoo.tools.translate import PoFileReader, trans_export
 
 from ..models.dso_legal_mentions import legal_regime
@@ -270,6 +270,31 @@ class TestEveryLanguage(HashtagCommon):
         self.assertEqual(
             other.with_context(lang="en_US").name, "Call the new CFO first"
         )
+
+    def test_hold_reasons_in_each_readers_language(self):
+        """Why the automatic sending holds an action back (here the open
+        credit note C of 100) reads in each user's language."""
+        self.company.dso_hold_unmatched = True
+        send = self.env["dso.collection.send"]
+        ready = send._dso_apply_holds(self.action, self.company, date(2026, 3, 1))
+        self.assertFalse(ready)
+        for lang, code in {"en": "en_US", **LANG_CODES}.items():
+            env = self.env(context=dict(self.env.context, lang=code))
+            source = "Open credit note of %(amount)s to reconcile first."
+            if code != "en_US":
+                path = po_checks.I18N_DIR / f"{lang}.po"
+                source = next(
+                    e.msgstr for e in po_checks.load(path) if e.msgid == source
+                )
+            amount = formatLang(env, 100.0, currency_obj=self.company.currency_id)
+            self.assertEqual(
+                self.action.with_context(lang=code).dso_hold_reason,
+                source % {"amount": amount},
+            )
+        # The credit note reset to draft: the reason goes, in every language.
+        self.refund.button_draft()
+        send._dso_apply_holds(self.action, self.company, date(2026, 3, 1))
+        self.assertFalse(self.action.with_context(lang="fr_FR").dso_hold_reason)
 
     def _term(self, pot, occurrence):
         """The first term of the catalogue used at ``occurrence``."""
