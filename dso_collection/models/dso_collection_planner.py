@@ -251,8 +251,9 @@ class DsoCollectionPlanner(models.AbstractModel):
         to_delete.unlink()
         self.env.flush_all()
         new_cycle_ids = self._create_cycles(cycle_vals)
+        names = self._step_names(list(step_records))
         step_vals = {
-            step_id: self._step_action_vals(step, company)
+            step_id: self._step_action_vals(step, company, names[step_id])
             for step_id, step in step_records.items()
         }
         # The expected cash impact (see dso_collection_action_impact.py) of

@@ -51,15 +51,16 @@ class DsoCollectionPlanner(models.AbstractModel):
     _inherit = "dso.collection.planner"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
-    def _step_action_vals(self, step, company):
+    def _step_action_vals(self, step, company, name=None):
         """What the scenario actions of ``step`` share: computed once per
-        step and batch."""
+        step and batch. ``name``: the step's name in every language (JSON,
+        from ``_step_names``)."""
         needs_confirmation = step.automatic and (
             step.to_confirm or company.dso_confirm_automatic
         )
         return {
             **step._dso_followup_values(),
-            "name": self._step_names(step),
+            "name": name or self._step_names([step.id])[step.id],
             "company_id": company.id,
             "step_id": step.id,
             "scenario_id": step.scenario_id.id,
@@ -86,15 +87,18 @@ class DsoCollectionPlanner(models.AbstractModel):
         }
 
     @api.model
-    def _step_names(self, step):
-        """The name of ``step`` in every language (JSON): a planned action
-        is named after its step, and each reader reads it in their own
-        language."""
-        step.flush_recordset(["name"])
+    def _step_names(self, step_ids):
+        """The names of the steps ``step_ids`` in every language, as JSON,
+        in one query: {step id: name}. A planned action is named after its
+        step, and each reader reads it in their own language."""
+        self.env["dso.collection.step"].flush_model(["name"])
         self.env.cr.execute(
-            SQL("SELECT name FROM dso_collection_step WHERE id = %s", step.id)
+            SQL(
+                "SELECT id, name FROM dso_collection_step WHERE id = ANY(%s)",
+                list(step_ids),
+            )
         )
-        return json.dumps(self.env.cr.fetchone()[0])
+        return {step_id: json.dumps(name) for step_id, name in self.env.cr.fetchall()}
 
     @api.model
     def _complete_action_names(self, company):
