@@ -57,9 +57,16 @@ class DsoCollectionAction(models.Model):
         """Set the expected cash impact of the open actions of ``company``
         (of ``action_ids`` only, if given, whose customers are
         ``partner_ids``; else of the customers ``partner_ids``, if given;
-        but ``exclude_ids``) in one UPDATE: the residual of
-        their items times their customer's late probability (see
-        ``res.partner._dso_payment_history_sql``), rounded to the currency."""
+        but ``exclude_ids``): the residual of their items times their
+        customer's late probability (see
+        ``res.partner._dso_payment_history_sql``), rounded to the currency.
+
+        The actions are listed first, then updated by id: the daily planning
+        calls this right after inserting thousands of actions and item links
+        the table statistics do not count yet; estimating one row, PostgreSQL
+        joined the payment history in nested loops (once 33 s at 10 000
+        customers). A list of ids is estimated at its length. Nothing to
+        refresh (a first planning, where every action is new): no UPDATE."""
         self.flush_model(["line_ids", "state", "partner_id", "company_id"])
         self.env["account.move.line"].flush_model()
         self.env["account.partial.reconcile"].flush_model()
@@ -72,6 +79,24 @@ class DsoCollectionAction(models.Model):
             action_filter = SQL(
                 "%s AND NOT (a.id = ANY(%s))", action_filter, list(exclude_ids)
             )
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT a.id, a.partner_id
+                  FROM dso_collection_action a
+                 WHERE a.company_id = %(company)s
+                   AND a.state IN %(open_states)s
+                   AND %(action_filter)s
+                """,
+                company=company.id,
+                open_states=OPEN_STATES,
+                action_filter=action_filter,
+            )
+        )
+        rows = self.env.cr.fetchall()
+        if not rows:
+            return
+        ids = [row[0] for row in rows]
         self.env.cr.execute(
             SQL(
                 """
@@ -88,9 +113,7 @@ class DsoCollectionAction(models.Model):
                              ON rel.action_id = a.id
                       LEFT JOIN account_move_line aml ON aml.id = rel.line_id
                       LEFT JOIN history h ON h.partner_id = a.partner_id
-                     WHERE a.company_id = %(company)s
-                       AND a.state IN %(open_states)s
-                       AND %(action_filter)s
+                     WHERE a.id = ANY(%(ids)s)
                      GROUP BY a.id
                 )
                 UPDATE dso_collection_action a
@@ -100,12 +123,10 @@ class DsoCollectionAction(models.Model):
                    AND a.dso_cash_impact IS DISTINCT FROM impact.amount
                 """,
                 history=self.env["res.partner"]._dso_payment_history_sql(
-                    company, partner_ids
+                    company, sorted({row[1] for row in rows})
                 ),
                 digits=company.currency_id.decimal_places,
-                company=company.id,
-                open_states=OPEN_STATES,
-                action_filter=action_filter,
+                ids=ids,
             )
         )
         self.invalidate_model(["dso_cash_impact"])
