@@ -176,6 +176,15 @@ class DsoCollectionCommon(AccountTestInvoicingCommon, MailCase):
         )
 
     @classmethod
+    def _create_item(cls, partner, amount, due=None, **kwargs):
+        """The receivable line (one per instalment with a payment term) of a
+        posted invoice made by ``_create_invoice`` from the same arguments;
+        ``line.move_id`` is the invoice."""
+        return cls._receivable(
+            cls._create_invoice(partner, amount=amount, due_date=due, **kwargs)
+        )
+
+    @classmethod
     def _pay(cls, move, amount=None, date=None):
         """Register a customer payment on the invoice (partial if amount given)."""
         wizard = (

@@ -55,31 +55,22 @@ class HostilePortalCommon(HostileMixin, DsoCollectionMultiCompanyCommon, HttpCas
         super().setUpClass()
         today = fields.Date.today()
         cls.customer.write({"email": "ap@acme.example", "lang": "en_US"})
-        cls.invoice = cls._create_invoice(
-            cls.customer, amount=1000, due_date=today - timedelta(days=20)
-        )
-        cls.invoice2 = cls._create_invoice(
-            cls.customer, amount=500, due_date=today - timedelta(days=5)
-        )
-        cls.line = cls._receivable(cls.invoice)
-        cls.line2 = cls._receivable(cls.invoice2)
+        cls.line = cls._create_item(cls.customer, 1000, today - timedelta(days=20))
+        cls.invoice = cls.line.move_id
+        cls.line2 = cls._create_item(cls.customer, 500, today - timedelta(days=5))
+        cls.invoice2 = cls.line2.move_id
         cls.request = cls._link(cls.customer, cls.company, cls.line | cls.line2)
 
         cls.other = cls._create_customer("Other Secret Ltd")
-        cls.other_invoice = cls._create_invoice(
-            cls.other, amount=777.77, due_date=today - timedelta(days=20)
-        )
-        cls.other_line = cls._receivable(cls.other_invoice)
+        cls.other_line = cls._create_item(cls.other, 777.77, today - timedelta(days=20))
+        cls.other_invoice = cls.other_line.move_id
         cls.other_request = cls._link(cls.other, cls.company, cls.other_line)
 
         cls.foreign = cls._create_customer("Foreign Hidden SA", company=cls.company_2)
-        cls.foreign_invoice = cls._create_invoice(
-            cls.foreign,
-            amount=4321.09,
-            due_date=today - timedelta(days=20),
-            company=cls.company_2,
+        cls.foreign_line = cls._create_item(
+            cls.foreign, 4321.09, today - timedelta(days=20), company=cls.company_2
         )
-        cls.foreign_line = cls._receivable(cls.foreign_invoice)
+        cls.foreign_invoice = cls.foreign_line.move_id
         cls.foreign_request = cls._link(cls.foreign, cls.company_2, cls.foreign_line)
 
         # Answers of the others, with a proof each.
@@ -184,21 +175,12 @@ class HostileFormsCommon(HostileMixin, DsoCollectionMultiCompanyCommon):
         cls.customer.write({"email": "ap@acme.example", "mobile": False})
         cls.other = cls._create_customer("Other Ltd")
         with freeze_time("2026-03-01"):
-            cls.invoice = cls._create_invoice(
-                cls.customer, amount=1000, due_date="2026-01-10"
+            cls.line = cls._create_item(cls.customer, 1000, "2026-01-10")
+            cls.other_line = cls._create_item(cls.other, 300, "2026-01-20")
+            cls.foreign_line = cls._create_item(
+                cls.shared_customer, 200, "2026-01-20", company=cls.company_2
             )
-            cls.other_invoice = cls._create_invoice(
-                cls.other, amount=300, due_date="2026-01-20"
-            )
-            cls.foreign_invoice = cls._create_invoice(
-                cls.shared_customer,
-                amount=200,
-                due_date="2026-01-20",
-                company=cls.company_2,
-            )
-        cls.line = cls._receivable(cls.invoice)
-        cls.other_line = cls._receivable(cls.other_invoice)
-        cls.foreign_line = cls._receivable(cls.foreign_invoice)
+        cls.invoice = cls.line.move_id
         cls.template = cls.env["mail.template"].create(
             {
                 "name": "Hostile reminder",

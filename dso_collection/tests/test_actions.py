@@ -20,20 +20,12 @@ class TestActionModel(DsoCollectionCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.customer.write({"email": "ap@acme.example", "mobile": "+32470123456"})
-        cls.invoice_a = cls._create_invoice(
-            cls.customer,
-            amount=1000,
-            due_date="2026-02-10",
-            invoice_date="2026-01-10",
+        cls.line_a = cls._create_item(
+            cls.customer, 1000, "2026-02-10", invoice_date="2026-01-10"
         )
-        cls.invoice_b = cls._create_invoice(
-            cls.customer,
-            amount=400,
-            due_date="2026-02-20",
-            invoice_date="2026-01-20",
+        cls.line_b = cls._create_item(
+            cls.customer, 400, "2026-02-20", invoice_date="2026-01-20"
         )
-        cls.line_a = cls._receivable(cls.invoice_a)
-        cls.line_b = cls._receivable(cls.invoice_b)
         cls.Action = cls.env["dso.collection.action"]
 
     def _new_specific(self, **vals):

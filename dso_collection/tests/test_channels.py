@@ -28,13 +28,10 @@ class TestChannels(DsoCollectionSMSCommon):
             }
         )
         with freeze_time("2026-03-01"):
-            cls.invoice = cls._create_invoice(
-                cls.customer,
-                amount=1000,
-                due_date="2026-01-10",
-                invoice_date="2025-12-10",
+            cls.line = cls._create_item(
+                cls.customer, 1000, "2026-01-10", invoice_date="2025-12-10"
             )
-        cls.line = cls._receivable(cls.invoice)
+        cls.invoice = cls.line.move_id
 
     def _action(self, action_type, **vals):
         return self.env["dso.collection.action"].create(

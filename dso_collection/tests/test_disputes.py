@@ -19,18 +19,10 @@ class TestDisputeReport(DsoCollectionCommon):
         cls.promise = cls.env.ref("dso_collection.dso_item_status_promise")
         cls.owner = cls._create_collector("dso_dispute_owner", "Olga Owner")
         with freeze_time("2026-01-01"):
-            cls.inv_1 = cls._create_invoice(
-                cls.customer, amount=3000, due_date="2026-01-19"
-            )
-            cls.inv_2 = cls._create_invoice(
-                cls.customer, amount=1500, due_date="2026-03-01"
-            )
-            cls.inv_3 = cls._create_invoice(
-                cls.customer, amount=800, due_date="2026-01-10"
-            )
-        cls.line_1, cls.line_2, cls.line_3 = (
-            cls._receivable(move) for move in (cls.inv_1, cls.inv_2, cls.inv_3)
-        )
+            cls.line_1 = cls._create_item(cls.customer, 3000, "2026-01-19")
+            cls.line_2 = cls._create_item(cls.customer, 1500, "2026-03-01")
+            cls.line_3 = cls._create_item(cls.customer, 800, "2026-01-10")
+        cls.inv_3 = cls.line_3.move_id
 
     @contextmanager
     def _on(self, day):

@@ -22,14 +22,13 @@ class TestExclusionReview(DsoCollectionCommon):
         cls.credit_note = cls.env.ref(
             "dso_collection.dso_item_status_waiting_credit_note"
         )
-        cls.invoice_a = cls._create_invoice(
-            cls.customer, amount=1000, due_date="2026-02-01", invoice_date="2026-01-01"
+        cls.line_a = cls._create_item(
+            cls.customer, 1000, "2026-02-01", invoice_date="2026-01-01"
         )
-        cls.invoice_b = cls._create_invoice(
-            cls.customer, amount=700, due_date="2026-02-15", invoice_date="2026-01-15"
+        cls.invoice_a = cls.line_a.move_id
+        cls.line_b = cls._create_item(
+            cls.customer, 700, "2026-02-15", invoice_date="2026-01-15"
         )
-        cls.line_a = cls._receivable(cls.invoice_a)
-        cls.line_b = cls._receivable(cls.invoice_b)
 
     def _leader(self):
         return self._customer_view().dso_leader_line_id

@@ -30,13 +30,10 @@ class TestFax(DsoCollectionCommon):
             }
         )
         with freeze_time("2026-03-01"):
-            cls.invoice = cls._create_invoice(
-                cls.customer,
-                amount=1000,
-                due_date="2026-01-10",
-                invoice_date="2025-12-10",
+            cls.line = cls._create_item(
+                cls.customer, 1000, "2026-01-10", invoice_date="2025-12-10"
             )
-        cls.line = cls._receivable(cls.invoice)
+        cls.invoice = cls.line.move_id
         cls.template = cls.env.ref("dso_collection.mail_template_dso_formal_notice")
 
     def _fax_action(self, partner=None, **vals):

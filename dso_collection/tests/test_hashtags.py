@@ -50,24 +50,16 @@ class HashtagCommon(DsoCollectionCommon):
             {"dso_late_penalty": True, "dso_recovery_cost": True}
         )
         with freeze_time("2026-03-01"):
-            cls.inv_a = cls._create_invoice(
-                cls.customer,
-                amount=1000,
-                due_date="2026-01-10",
-                invoice_date="2025-12-10",
+            cls.line_a = cls._create_item(
+                cls.customer, 1000, "2026-01-10", invoice_date="2025-12-10"
             )
-            cls.inv_b = cls._create_invoice(
-                cls.customer,
-                amount=500,
-                due_date="2026-03-20",
-                invoice_date="2026-02-18",
+            cls.line_b = cls._create_item(
+                cls.customer, 500, "2026-03-20", invoice_date="2026-02-18"
             )
-            cls.refund = cls._create_invoice(
-                cls.customer, amount=100, due_date="2026-02-01", move_type="out_refund"
+            cls.line_c = cls._create_item(
+                cls.customer, 100, "2026-02-01", move_type="out_refund"
             )
-        cls.line_a = cls._receivable(cls.inv_a)
-        cls.line_b = cls._receivable(cls.inv_b)
-        cls.line_c = cls._receivable(cls.refund)
+        cls.refund = cls.line_c.move_id
         cls.action = cls._email_action()
 
     @classmethod
@@ -224,12 +216,8 @@ class TestHashtags(HashtagCommon):
         """Amounts are in the items' currency when they share one."""
         currency = self.setup_other_currency("EUR", rates=[("2026-01-01", 2.0)])
         customer = self._create_customer("Euro Client", email="eu@example.com")
-        move = self._create_invoice(
-            customer,
-            amount=300,
-            due_date="2026-02-01",
-            invoice_date="2026-01-15",
-            currency=currency,
+        line = self._create_item(
+            customer, 300, "2026-02-01", invoice_date="2026-01-15", currency=currency
         )
         action = self.env["dso.collection.action"].create(
             {
@@ -237,7 +225,7 @@ class TestHashtags(HashtagCommon):
                 "partner_id": customer.id,
                 "action_type": "email",
                 "date": "2026-03-01",
-                "line_ids": [Command.set(self._receivable(move).ids)],
+                "line_ids": [Command.set(line.ids)],
             }
         )
         self.assertEqual(self._value("amount_due", action), f"300.00{NBSP}€")

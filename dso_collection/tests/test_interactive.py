@@ -20,14 +20,9 @@ class TestInteractive(DsoCollectionCommon):
         super().setUpClass()
         cls.customer.write({"email": "ap@acme.example"})
         cls.customer.with_company(cls.company).dso_interactive_email = True
-        cls.invoice = cls._create_invoice(
-            cls.customer, amount=1000, due_date="2026-02-01"
-        )
-        cls.invoice2 = cls._create_invoice(
-            cls.customer, amount=500, due_date="2026-02-15"
-        )
-        cls.line = cls._receivable(cls.invoice)
-        cls.line2 = cls._receivable(cls.invoice2)
+        cls.line = cls._create_item(cls.customer, 1000, "2026-02-01")
+        cls.invoice = cls.line.move_id
+        cls.line2 = cls._create_item(cls.customer, 500, "2026-02-15")
         cls.template = cls.env.ref(
             "dso_collection.mail_template_dso_interactive_reminder"
         )
@@ -151,9 +146,7 @@ class TestInteractive(DsoCollectionCommon):
     def test_answers_are_checked_before_anything_is_written(self):
         request = self._send(self._interactive_action())
         other = self._create_customer("Other Ltd")
-        other_line = self._receivable(
-            self._create_invoice(other, amount=50, due_date="2026-02-01")
-        )
+        other_line = self._create_item(other, 50, "2026-02-01")
         bad_answers = [
             (
                 [{"line_id": other_line.id, "kind": "comment", "comment": "x"}],

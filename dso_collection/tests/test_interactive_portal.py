@@ -21,19 +21,13 @@ class TestInteractivePortal(DsoCollectionHttpCommon):
         today = fields.Date.today()
         cls.customer.write({"email": "ap@acme.example", "lang": "en_US"})
         cls.customer.with_company(cls.company).dso_interactive_email = True
-        cls.invoice = cls._create_invoice(
-            cls.customer, amount=1000, due_date=today - timedelta(days=20)
-        )
-        cls.invoice2 = cls._create_invoice(
-            cls.customer, amount=500, due_date=today - timedelta(days=5)
-        )
-        cls.line = cls._receivable(cls.invoice)
-        cls.line2 = cls._receivable(cls.invoice2)
+        cls.line = cls._create_item(cls.customer, 1000, today - timedelta(days=20))
+        cls.invoice = cls.line.move_id
+        cls.line2 = cls._create_item(cls.customer, 500, today - timedelta(days=5))
+        cls.invoice2 = cls.line2.move_id
         cls.other = cls._create_customer("Other Secret Ltd")
-        cls.other_invoice = cls._create_invoice(
-            cls.other, amount=777, due_date=today - timedelta(days=20)
-        )
-        cls.other_line = cls._receivable(cls.other_invoice)
+        cls.other_line = cls._create_item(cls.other, 777, today - timedelta(days=20))
+        cls.other_invoice = cls.other_line.move_id
         action = cls.env["dso.collection.action"].create(
             {
                 "name": "Interactive reminder",

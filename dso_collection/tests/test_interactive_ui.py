@@ -19,13 +19,8 @@ class TestInteractiveUi(DsoCollectionHttpCommon):
             "Answering Customer", email="ap@answer.example"
         )
         customer.with_company(self.company).dso_interactive_email = True
-        invoice = self._create_invoice(
-            customer, amount=1000, due_date=today - timedelta(days=20)
-        )
-        invoice2 = self._create_invoice(
-            customer, amount=500, due_date=today - timedelta(days=10)
-        )
-        line, line2 = self._receivable(invoice), self._receivable(invoice2)
+        line = self._create_item(customer, 1000, today - timedelta(days=20))
+        line2 = self._create_item(customer, 500, today - timedelta(days=10))
         action = self.env["dso.collection.action"].create(
             {
                 "name": "Interactive reminder",

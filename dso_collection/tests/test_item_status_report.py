@@ -48,9 +48,7 @@ class TestItemStatusReport(DsoCollectionMultiCompanyCommon):
         cls.gamma.with_company(cls.company).dso_collector_id = cls.bob
 
         def item(partner, amount, due, status=None, **kwargs):
-            line = cls._receivable(
-                cls._create_invoice(partner, amount=amount, due_date=due, **kwargs)
-            )
+            line = cls._create_item(partner, amount, due, **kwargs)
             if status:
                 line.dso_status_id = status
             return line
@@ -324,11 +322,7 @@ class TestItemStatusReportUi(DsoCollectionHttpCommon):
     def test_report_tour(self):
         today = fields.Date.today()
         customer = self._create_customer("Report Tour SA")
-        qualified = self._receivable(
-            self._create_invoice(
-                customer, amount=3000, due_date=today - timedelta(days=10)
-            )
-        )
+        qualified = self._create_item(customer, 3000, today - timedelta(days=10))
         qualified.dso_status_id = self.env.ref("dso_collection.dso_item_status_promise")
         self._create_invoice(customer, amount=1000, due_date=today - timedelta(days=40))
         # 1 of 2 items (50 %), 3000 of 4000 (75 %).

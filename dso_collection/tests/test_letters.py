@@ -78,19 +78,15 @@ class TestLetters(DsoCollectionHttpCommon):
         cls.collector.signature = "<p>--<br/>Colette, Credit desk signature</p>"
         with freeze_time("2026-03-01"):
             # Created first, due last: letters list it second.
-            cls.invoice = cls._create_invoice(
-                cls.customer,
-                amount=1000,
-                due_date="2026-01-10",
-                invoice_date="2025-12-10",
+            line = cls._create_item(
+                cls.customer, 1000, "2026-01-10", invoice_date="2025-12-10"
             )
-            cls.invoice_older = cls._create_invoice(
-                cls.customer,
-                amount=500,
-                due_date="2025-12-20",
-                invoice_date="2025-11-20",
+            line_older = cls._create_item(
+                cls.customer, 500, "2025-12-20", invoice_date="2025-11-20"
             )
-        cls.lines = cls._receivable(cls.invoice) | cls._receivable(cls.invoice_older)
+        cls.invoice = line.move_id
+        cls.invoice_older = line_older.move_id
+        cls.lines = line | line_older
 
     # Helpers ------------------------------------------------------------
 
@@ -224,14 +220,15 @@ class TestLetters(DsoCollectionHttpCommon):
     def test_items_of_a_same_due_date_in_number_order(self):
         """Created first but numbered last (a later year): listed last, in
         the letter and in the hand-over file alike."""
-        first_created = self._create_invoice(
-            self.customer, amount=300, due_date="2026-02-01", invoice_date="2026-01-05"
+        first_line = self._create_item(
+            self.customer, 300, "2026-02-01", invoice_date="2026-01-05"
         )
-        second_created = self._create_invoice(
-            self.customer, amount=200, due_date="2026-02-01", invoice_date="2025-12-20"
+        second_line = self._create_item(
+            self.customer, 200, "2026-02-01", invoice_date="2025-12-20"
         )
+        first_created, second_created = first_line.move_id, second_line.move_id
         self.assertLess(second_created.name, first_created.name)
-        lines = self._receivable(first_created) | self._receivable(second_created)
+        lines = first_line | second_line
         action = self._send(
             self._action(
                 "litigation",
@@ -388,10 +385,9 @@ class TestLetterPenaltyStatuses(DsoCollectionCommon):
 
     @freeze_time("2026-03-02 12:00:00")
     def test_litigation_keeps_penalties_dispute_suspends_them(self):
-        invoice = self._create_invoice(
-            self.customer, amount=1000, due_date="2026-01-01", invoice_date="2025-12-01"
+        line = self._create_item(
+            self.customer, 1000, "2026-01-01", invoice_date="2025-12-01"
         )
-        line = self._receivable(invoice)
         line.dso_status_id = self.env.ref("dso_collection.dso_item_status_litigation")
         self.assertTrue(line.dso_excluded)
         self.assertEqual(self._penalties(line), (16.44, 40.0))

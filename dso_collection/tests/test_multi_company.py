@@ -16,21 +16,17 @@ class TestMultiCompany(DsoCollectionMultiCompanyCommon):
         super().setUpClass()
         # The company 2 invoice is the older one: planning company 1 must not
         # see it, or it would become company 1's leader invoice.
-        cls.invoice_1 = cls._create_invoice(
-            cls.shared_customer,
-            amount=1000,
-            due_date="2026-02-20",
-            invoice_date="2026-01-20",
+        cls.line_1 = cls._create_item(
+            cls.shared_customer, 1000, "2026-02-20", invoice_date="2026-01-20"
         )
-        cls.invoice_2 = cls._create_invoice(
+        cls.invoice_1 = cls.line_1.move_id
+        cls.line_2 = cls._create_item(
             cls.shared_customer,
-            amount=700,
-            due_date="2026-02-10",
+            700,
+            "2026-02-10",
             invoice_date="2026-01-10",
             company=cls.company_2,
         )
-        cls.line_1 = cls._receivable(cls.invoice_1)
-        cls.line_2 = cls._receivable(cls.invoice_2)
 
     def _plan_both(self, day):
         self._plan(day, partners=self.shared_customer)

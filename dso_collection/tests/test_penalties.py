@@ -245,10 +245,10 @@ class TestPenalties(DsoCollectionCommon):
             self._assert_penalties(line, 0.0, 0.0, -100.0)
 
     def test_disputed_item_has_no_penalties(self):
-        invoice = self._create_invoice(
-            self.customer, amount=1000, due_date="2026-01-01", invoice_date="2025-12-01"
+        line = self._create_item(
+            self.customer, 1000, "2026-01-01", invoice_date="2025-12-01"
         )
-        line = self._receivable(invoice)
+        invoice = line.move_id
         line.write(
             {
                 "dso_status_id": self.env.ref(
@@ -283,10 +283,10 @@ class TestPenalties(DsoCollectionCommon):
                 ],
             }
         )
-        invoice = self._create_invoice(
-            self.customer, amount=1000, invoice_date="2026-01-01", payment_term=terms
-        )
-        first, second = self._receivable(invoice).sorted("date_maturity")
+        first, second = self._create_item(
+            self.customer, 1000, invoice_date="2026-01-01", payment_term=terms
+        ).sorted("date_maturity")
+        invoice = first.move_id
         self.assertEqual(str(first.date_maturity), "2026-01-31")
         self.assertEqual(str(second.date_maturity), "2026-03-02")
 
@@ -368,12 +368,10 @@ class TestPenalties(DsoCollectionCommon):
             invoice_date="2026-02-01",
             move_type="out_refund",
         )
-        disputed = self._create_invoice(
-            self.customer, amount=300, due_date="2026-02-01", invoice_date="2026-01-01"
+        disputed = self._create_item(
+            self.customer, 300, "2026-02-01", invoice_date="2026-01-01"
         )
-        self._receivable(disputed).dso_status_id = self.env.ref(
-            "dso_collection.dso_item_status_dispute"
-        )
+        disputed.dso_status_id = self.env.ref("dso_collection.dso_item_status_dispute")
         with freeze_time("2026-03-15 12:00:00"):
             customer = self._customer_view()
             self.assertEqual(len(customer.dso_open_line_ids), 5)

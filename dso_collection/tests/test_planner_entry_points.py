@@ -20,18 +20,11 @@ class TestPlannerEntryPoints(DsoCollectionCommon):
     def test_cron_plans_all_customers(self):
         other = self._create_customer("Beta Industries")
         contact = self._create_contact(other, "Carol Contact")
-        line_1 = self._receivable(
-            self._create_invoice(
-                self.customer,
-                amount=1000,
-                due_date="2026-03-20",
-                invoice_date="2026-02-20",
-            )
+        line_1 = self._create_item(
+            self.customer, 1000, "2026-03-20", invoice_date="2026-02-20"
         )
-        line_2 = self._receivable(
-            self._create_invoice(
-                contact, amount=800, due_date="2026-02-20", invoice_date="2026-01-20"
-            )
+        line_2 = self._create_item(
+            contact, 800, "2026-02-20", invoice_date="2026-01-20"
         )
         cron = self.env.ref("dso_collection.ir_cron_dso_plan")
         cron.sudo().method_direct_trigger()
@@ -74,13 +67,8 @@ class TestPlannerEntryPoints(DsoCollectionCommon):
         self.assertEqual(own.with_company(self.company).dso_scenario_id, standard)
 
         with freeze_time("2026-03-01"):
-            line = self._receivable(
-                self._create_invoice(
-                    partner,
-                    amount=1000,
-                    due_date="2026-02-20",
-                    invoice_date="2026-01-20",
-                )
+            line = self._create_item(
+                partner, 1000, "2026-02-20", invoice_date="2026-01-20"
             )
             self._plan("2026-03-01", partners=partner)
         action = self._open_action(partner)

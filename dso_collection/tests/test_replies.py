@@ -26,7 +26,7 @@ class TestReplies(DsoCollectionCommon):
 
     def test_reply_reaches_the_chatter_and_the_collector(self):
         self.customer.email = "ap@acme.example"
-        invoice = self._create_invoice(self.customer, amount=800, due_date="2026-02-01")
+        line = self._create_item(self.customer, 800, "2026-02-01")
         action = self.env["dso.collection.action"].create(
             {
                 "name": "Reminder",
@@ -38,7 +38,7 @@ class TestReplies(DsoCollectionCommon):
                 "mail_template_id": self.env.ref(
                     "dso_collection.mail_template_dso_first_reminder"
                 ).id,
-                "line_ids": [(6, 0, self._receivable(invoice).ids)],
+                "line_ids": [(6, 0, line.ids)],
             }
         )
         with self.mock_mail_gateway():

@@ -29,21 +29,11 @@ class TestScreens(DsoCollectionCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.customer.email = "ap@acme.example"
-        cls.line_a = cls._receivable(
-            cls._create_invoice(
-                cls.customer,
-                amount=1000,
-                due_date="2026-02-10",
-                invoice_date="2026-01-10",
-            )
+        cls.line_a = cls._create_item(
+            cls.customer, 1000, "2026-02-10", invoice_date="2026-01-10"
         )
-        cls.line_b = cls._receivable(
-            cls._create_invoice(
-                cls.customer,
-                amount=400,
-                due_date="2026-02-20",
-                invoice_date="2026-01-20",
-            )
+        cls.line_b = cls._create_item(
+            cls.customer, 400, "2026-02-20", invoice_date="2026-01-20"
         )
         cls.Action = cls.env["dso.collection.action"]
 
@@ -233,29 +223,18 @@ class TestScreensCustomers(DsoCollectionMultiCompanyCommon):
         cls.settled = cls._create_customer("Settled NV")
         cls.other = cls._create_customer("Other Collector BV")
         cls.other.dso_collector_id = cls._create_collector("dso_other", "Otto Other")
-        cls.big_lines = cls._receivable(
-            cls._create_invoice(cls.big, amount=5000, due_date="2026-01-10")
-        ) | cls._receivable(
-            cls._create_invoice(cls.big, amount=700, due_date="2026-04-30")
-        )
-        cls.small_line = cls._receivable(
-            cls._create_invoice(cls.small, amount=300, due_date="2026-02-25")
-        )
-        cls._receivable(
-            cls._create_invoice(cls.other, amount=900, due_date="2026-04-10")
-        )
+        cls.big_lines = cls._create_item(
+            cls.big, 5000, "2026-01-10"
+        ) | cls._create_item(cls.big, 700, "2026-04-30")
+        cls.small_line = cls._create_item(cls.small, 300, "2026-02-25")
+        cls._create_item(cls.other, 900, "2026-04-10")
         # Settled: an invoice and its credit note, both open: a zero balance.
         cls._create_invoice(cls.settled, amount=250, due_date="2026-02-01")
         cls._create_invoice(
             cls.settled, amount=250, due_date="2026-02-01", move_type="out_refund"
         )
-        cls.shared_line_2 = cls._receivable(
-            cls._create_invoice(
-                cls.shared_customer,
-                amount=1200,
-                due_date="2026-02-01",
-                company=cls.company_2,
-            )
+        cls.shared_line_2 = cls._create_item(
+            cls.shared_customer, 1200, "2026-02-01", company=cls.company_2
         )
 
     def _rows(self, domain=(), order=None, user=None, companies=None):

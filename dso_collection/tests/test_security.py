@@ -21,14 +21,12 @@ class TestSecurity(DsoCollectionCommon):
         cls.employee = cls._create_collector(
             "dso_employee", "Eric Employee", groups="base.group_user"
         )
-        cls.invoice_a = cls._create_invoice(
-            cls.customer, amount=1000, due_date="2026-02-10", invoice_date="2026-01-10"
+        cls.line_a = cls._create_item(
+            cls.customer, 1000, "2026-02-10", invoice_date="2026-01-10"
         )
-        cls.invoice_b = cls._create_invoice(
-            cls.customer, amount=400, due_date="2026-02-20", invoice_date="2026-01-20"
+        cls.line_b = cls._create_item(
+            cls.customer, 400, "2026-02-20", invoice_date="2026-01-20"
         )
-        cls.line_a = cls._receivable(cls.invoice_a)
-        cls.line_b = cls._receivable(cls.invoice_b)
 
     def setUp(self):
         super().setUp()

@@ -86,9 +86,7 @@ class TestSimulator(AutomaticSendingCommon):
             # A specific action on its oldest invoice until 10 March: the
             # leader is the other one, then this one (a new cycle).
             cls.sim_4 = customer("Sim Four")
-            cls.sim_4_old = cls._create_invoice(
-                cls.sim_4, amount=900, due_date="2026-02-27"
-            )
+            cls.sim_4_old_line = cls._create_item(cls.sim_4, 900, "2026-02-27")
             cls._create_invoice(cls.sim_4, amount=400, due_date="2026-03-02")
             # An open credit note: the reconciliation guard holds it.
             cls.sim_5 = customer("Sim Five")
@@ -99,7 +97,7 @@ class TestSimulator(AutomaticSendingCommon):
     def _prepare(self):
         """The agenda on the eve of the simulation, and the specific action."""
         with freeze_time("2026-03-01 09:00:00"):
-            self._specific_action(self._receivable(self.sim_4_old), "2026-03-10")
+            self._specific_action(self.sim_4_old_line, "2026-03-10")
             self.env["dso.collection.action"]._cron_plan(date=date(2026, 3, 1))
 
     def _simulate(self, **kwargs):

@@ -17,14 +17,9 @@ class TestSpecificActions(AutomaticSendingCommon):
     def setUpClass(cls):
         super().setUpClass()
         with freeze_time("2026-03-01"):
-            cls.invoice = cls._create_invoice(
-                cls.customer, amount=1000, due_date="2026-01-10"
-            )
-            cls.invoice2 = cls._create_invoice(
-                cls.customer, amount=400, due_date="2026-02-10"
-            )
-        cls.line = cls._receivable(cls.invoice)
-        cls.line2 = cls._receivable(cls.invoice2)
+            cls.line = cls._create_item(cls.customer, 1000, "2026-01-10")
+            cls.line2 = cls._create_item(cls.customer, 400, "2026-02-10")
+        cls.invoice = cls.line.move_id
 
     def _specific_email(self, action_date):
         return self.env["dso.collection.action"]._dso_create_specific(

@@ -17,10 +17,10 @@ class TestStatusHistory(DsoCollectionCommon):
         super().setUpClass()
         cls.promise = cls.env.ref("dso_collection.dso_item_status_promise")
         cls.dispute = cls.env.ref("dso_collection.dso_item_status_dispute")
-        cls.invoice = cls._create_invoice(
-            cls.customer, amount=1000, due_date="2026-02-10", invoice_date="2026-01-10"
+        cls.line = cls._create_item(
+            cls.customer, 1000, "2026-02-10", invoice_date="2026-01-10"
         )
-        cls.line = cls._receivable(cls.invoice)
+        cls.invoice = cls.line.move_id
         cls.owner = cls._create_collector("dso_owner", "Sally Sales")
 
     def _owner_activities(self, user):
@@ -167,13 +167,9 @@ class TestStatusMultiCompany(DsoCollectionMultiCompanyCommon):
     @freeze_time("2026-03-01")
     def test_collector_cannot_qualify_items_of_another_company(self):
         dispute = self.env.ref("dso_collection.dso_item_status_dispute")
-        invoice_2 = self._create_invoice(
-            self.shared_customer,
-            amount=700,
-            due_date="2026-02-10",
-            company=self.company_2,
+        line_2 = self._create_item(
+            self.shared_customer, 700, "2026-02-10", company=self.company_2
         )
-        line_2 = self._receivable(invoice_2)
         with self.assertRaises(AccessError):
             line_2.with_user(self.collector)._dso_set_status(dispute)
         self.assertFalse(line_2.dso_status_id)

@@ -27,14 +27,10 @@ class TestStatusWizard(DsoCollectionCommon):
         super().setUpClass()
         cls.customer.email = "ap@acme.example"
         with freeze_time("2026-03-01"):
-            cls.invoice = cls._create_invoice(
-                cls.customer, amount=1000, due_date="2026-01-10"
-            )
-            cls.invoice2 = cls._create_invoice(
-                cls.customer, amount=400, due_date="2026-02-10"
-            )
-        cls.line = cls._receivable(cls.invoice)
-        cls.line2 = cls._receivable(cls.invoice2)
+            cls.line = cls._create_item(cls.customer, 1000, "2026-01-10")
+            cls.line2 = cls._create_item(cls.customer, 400, "2026-02-10")
+        cls.invoice = cls.line.move_id
+        cls.invoice2 = cls.line2.move_id
         cls.promise = cls.env.ref("dso_collection.dso_item_status_promise")
         cls.dispute = cls.env.ref("dso_collection.dso_item_status_dispute")
         cls.owner = cls._create_collector("dso_owner", "Olga Owner")

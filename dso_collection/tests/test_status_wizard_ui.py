@@ -17,12 +17,10 @@ class TestStatusWizardUi(DsoCollectionHttpCommon):
         customer = self._create_customer(
             "Wizard Customer SA", email="ap@wizard.example"
         )
-        invoice = self._create_invoice(
-            customer, amount=1200, due_date=today - timedelta(days=10)
-        )
-        other = self._create_invoice(
-            customer, amount=400, due_date=today - timedelta(days=5)
-        )
+        line = self._create_item(customer, 1200, today - timedelta(days=10))
+        invoice = line.move_id
+        other_line = self._create_item(customer, 400, today - timedelta(days=5))
+        other = other_line.move_id
         self.env["mail.template"].create(
             {
                 "name": "Status confirmation",
@@ -43,7 +41,6 @@ class TestStatusWizardUi(DsoCollectionHttpCommon):
         )
 
         self.env.invalidate_all()
-        line, other_line = self._receivable(invoice), self._receivable(other)
         promise = self.env.ref("dso_collection.dso_item_status_promise")
         self.assertEqual(line.dso_status_id, promise)
         self.assertEqual(line.dso_comment, "Will pay on Friday")

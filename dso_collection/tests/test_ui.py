@@ -23,9 +23,7 @@ class TestUi(DsoCollectionHttpCommon):
         return self.today + timedelta(days=days)
 
     def _specific_call(self, customer, date, due_in):
-        line = self._receivable(
-            self._create_invoice(customer, amount=500, due_date=self._days(due_in))
-        )
+        line = self._create_item(customer, 500, self._days(due_in))
         return self.env["dso.collection.action"].create(
             {
                 "partner_id": customer.id,
@@ -41,13 +39,8 @@ class TestUi(DsoCollectionHttpCommon):
         customer = self._create_customer(
             "Tour Customer Ltd", email="ap@tourcustomer.example"
         )
-        line = self._receivable(
-            self._create_invoice(
-                customer,
-                amount=1200,
-                due_date=self._days(-10),
-                invoice_date=self._days(-40),
-            )
+        line = self._create_item(
+            customer, 1200, self._days(-10), invoice_date=self._days(-40)
         )
         self._plan(self.today, partners=customer)
         action = self._open_action(customer)
@@ -88,13 +81,8 @@ class TestUi(DsoCollectionHttpCommon):
 
     def test_send_tour_preview_edit_send(self):
         customer = self._create_customer("Send Tour Ltd", email="ap@sendtour.example")
-        line = self._receivable(
-            self._create_invoice(
-                customer,
-                amount=800,
-                due_date=self._days(-40),
-                invoice_date=self._days(-70),
-            )
+        line = self._create_item(
+            customer, 800, self._days(-40), invoice_date=self._days(-70)
         )
         action = self.env["dso.collection.action"].create(
             {
@@ -127,10 +115,8 @@ class TestUi(DsoCollectionHttpCommon):
 
     def test_items_tour_multi_edit_status(self):
         customer = self._create_customer("Items Customer SA")
-        lines = self._receivable(
-            self._create_invoice(customer, amount=100, due_date=self._days(-20))
-        ) | self._receivable(
-            self._create_invoice(customer, amount=200, due_date=self._days(-15))
+        lines = self._create_item(customer, 100, self._days(-20)) | self._create_item(
+            customer, 200, self._days(-15)
         )
 
         self.start_tour(
