@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from odoo import Command, api, fields, models
 
-from ..models.dso_collection_constants import OPEN_STATES
+from ..lib.constants import OPEN_STATES
 from .dso_collection_demo_data import (
     DOCUMENTS,
     HISTORY,
@@ -83,6 +83,11 @@ class DsoCollectionDemo(models.AbstractModel):
         for company_xmlid, history in HISTORY.items():
             self._demo_create_history(self.env.ref(company_xmlid), history, today)
         self._demo_plan(today)
+        # A year of paid invoices and reminders for the KPIs, the prediction
+        # and the effectiveness (dso_collection_demo_insight.py), then a
+        # customer's answers to validate (dso_collection_demo_interactive.py).
+        self._demo_insight(today)
+        self._demo_interactive(today)
 
     @api.model
     def _demo_set_languages(self):

@@ -43,13 +43,7 @@ MONTHS = 12
 
 
 class DsoCollectionDemo(models.AbstractModel):
-    _inherit = "dso.collection.demo"  # pylint: disable=consider-merging-classes-inherited
-
-    @api.model
-    def _demo_load(self, today):
-        result = super()._demo_load(today)
-        self._demo_insight(today)
-        return result
+    _inherit = "dso.collection.demo"
 
     @api.model
     def _demo_insight(self, today):

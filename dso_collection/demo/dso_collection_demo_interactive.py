@@ -13,13 +13,7 @@ INTERACTIVE_TEMPLATE = "dso_collection.mail_template_dso_interactive_reminder"
 
 
 class DsoCollectionDemo(models.AbstractModel):
-    _inherit = "dso.collection.demo"  # pylint: disable=consider-merging-classes-inherited
-
-    @api.model
-    def _demo_load(self, today):
-        result = super()._demo_load(today)
-        self._demo_interactive(today)
-        return result
+    _inherit = "dso.collection.demo"
 
     @api.model
     def _demo_interactive(self, today):

@@ -1,72 +1,60 @@
-# The follow-up mixin first: the step, status and action models inherit it.
-from . import dso_followup_mixin
+"""The collection models.
+
+Directly here, the core: one file per model's own life.
+
+- ``dso_followup_mixin.py``: what is done to follow a customer up (type,
+  templates, automatic, to confirm), shared by steps, statuses and actions;
+  the "needs confirmation" rule.
+- ``dso_collection_batch_mixin.py``: how the scheduled actions commit their
+  work batch by batch (the planner and the send service inherit it).
+- ``dso_collection_scenario.py``, ``dso_collection_step.py``,
+  ``dso_collection_cycle.py``: scenarios, their steps, a scenario's run for
+  one leader invoice.
+- ``dso_collection_action.py``: the agenda's entries (defaults, buttons,
+  activities, cash impact, interactive link, the public cron names).
+- ``dso_item_status.py``, ``dso_item_status_history.py``: statuses of items
+  and what was set when, by whom.
+- ``dso_reference_rate.py``, ``dso_legal_mentions.py``: the late-payment
+  reference rates, and the legal mentions of penalties by country.
+- ``account_move.py``, ``account_move_line.py``: invoices and their items
+  (open, overdue, excluded, penalties, payment prediction).
+- ``res_partner.py``, ``res_company.py``, ``res_config_settings.py``: the
+  customer's collection settings, the company's, the Settings screen.
+- ``mail_activity.py``: finishing an action's activity finishes the action.
+
+The wings, one concern each (their ``__init__.py`` maps their files):
+
+- ``planning/``: the set-based planner, its plan state, the simulator.
+- ``sending/``: carrying actions out through their channels, automatic
+  sending, delivery, the reconciliation guard.
+- ``hashtag/``: #hashtags in templates and messages.
+- ``interactive/``: the answer page: requests, customers' answers, the
+  collector's decisions.
+- ``qualification/``: qualifying items (statuses, history, review) and
+  specific actions.
+- ``insight/``: payment prediction and step effectiveness.
+"""
+
+# The mixins first: the models below inherit them.
+from . import dso_collection_batch_mixin, dso_followup_mixin
 
 # isort: split
 from . import (
     account_move,
     account_move_line,
-    account_move_line_prediction,
-    account_move_line_review,
-    account_move_line_status,
-    account_move_line_status_followup,
     dso_collection_action,
-    dso_collection_action_activity,
-    dso_collection_action_buttons,
-    dso_collection_action_cron,
-    dso_collection_action_defaults,
-    dso_collection_action_hashtag,
-    dso_collection_action_hold,
-    dso_collection_action_impact,
-    dso_collection_action_interactive,
-    dso_collection_action_specific,
-    dso_collection_constants,
-    dso_collection_customer,
     dso_collection_cycle,
-    dso_collection_dashboard,
-    dso_collection_effectiveness,
-    dso_collection_kpi,
-    dso_collection_kpi_query,
-    dso_collection_plan_state,
-    dso_collection_planner,
-    dso_collection_planner_claim,
-    dso_collection_planner_read,
-    dso_collection_planner_write,
     dso_collection_scenario,
-    dso_collection_send,
-    dso_collection_send_automatic,
-    dso_collection_send_delivery,
-    dso_collection_send_fax,
-    dso_collection_send_guard,
-    dso_collection_send_interactive,
-    dso_collection_send_letter,
-    dso_collection_send_recipients,
-    dso_collection_simulation,
-    dso_collection_simulation_read,
     dso_collection_step,
-    dso_collection_step_effectiveness,
-    dso_dispute_report,
-    dso_hashtag,
-    dso_hashtag_mixin,
-    dso_hashtag_syntax,
-    dso_hashtag_values,
-    dso_interactive_request,
-    dso_interactive_request_portal,
-    dso_item_feedback,
-    dso_item_feedback_answers,
-    dso_item_feedback_decision,
     dso_item_status,
     dso_item_status_history,
-    dso_item_status_report,
     dso_legal_mentions,
     dso_reference_rate,
     mail_activity,
-    mail_mail,
-    mail_template,
-    mail_thread,
     res_company,
     res_config_settings,
     res_partner,
-    res_partner_interactive,
-    res_partner_prediction,
-    sms_template,
 )
+
+# isort: split
+from . import hashtag, insight, interactive, planning, qualification, sending

@@ -1,8 +1,20 @@
+"""The collection's view of a journal item: the item.
+
+Sections: the collection fields (status, exclusion, penalties, days
+overdue); "open item" and "overdue", defined once in each language (SQL for
+the planner and the reports, a domain for searches and screens, Python for
+records at hand); the payment prediction (when an open item will be paid).
+Qualifying items (statuses, history, review) is the ``qualification`` wing's
+part of this model.
+"""
+
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.osv import expression
-from odoo.tools import SQL
+from odoo.tools import SQL, float_round
 
-from .dso_collection_constants import OPEN_STATES
+from ..lib.constants import OPEN_STATES
 
 # What "open" and "overdue" read (see _dso_open_sql and _dso_overdue_sql).
 OPEN_DEPENDS = (
@@ -11,6 +23,7 @@ OPEN_DEPENDS = (
     "reconciled",
     "amount_residual",
 )
+
 OVERDUE_DEPENDS = (*OPEN_DEPENDS, "date_maturity", "date")
 
 
@@ -87,6 +100,18 @@ class AccountMoveLine(models.Model):
         string="Due with penalties",
         compute="_compute_dso_penalties",
         currency_field="currency_id",
+    )
+    dso_predicted_payment_date = fields.Date(
+        string="Predicted payment",
+        compute="_compute_dso_predicted_payment",
+        help="Due date plus the customer's average days late over its last paid "
+        "invoices, never before today; the due date when the customer has no "
+        "payment history yet.",
+    )
+    dso_payment_explanation = fields.Char(
+        string="Prediction basis",
+        compute="_compute_dso_predicted_payment",
+        help="The customer's payment history the predicted date comes from.",
     )
 
     @api.depends(
@@ -253,13 +278,6 @@ class AccountMoveLine(models.Model):
         if self.dso_status_id:
             self.dso_status_date = fields.Date.context_today(self)
 
-    def write(self, vals):
-        """A status set without its date is dated today, whatever sets it (a
-        list edited on several items at once sends the status alone)."""
-        if vals.get("dso_status_id") and "dso_status_date" not in vals:
-            vals = {**vals, "dso_status_date": fields.Date.context_today(self)}
-        return super().write(vals)
-
     # ------------------------------------------------------------------
     # "Open item" and "overdue", defined once in each language: SQL for the
     # planner and the reports, a domain for searches and screens, Python for
@@ -269,7 +287,8 @@ class AccountMoveLine(models.Model):
     @api.model
     def _dso_open_sql(self, alias):
         """SQL condition: the item ``alias`` is open, a receivable item of a
-        posted entry that is not fully paid (the glossary's "item")."""
+        posted entry that is not fully paid (an "item": readme/USAGE.md,
+        "Glossary and scenario rules")."""
         return SQL(
             """(
                 %(alias)s.parent_state = 'posted'
@@ -348,3 +367,37 @@ class AccountMoveLine(models.Model):
         """The item's due date, else its accounting date."""
         self.ensure_one()
         return self.date_maturity or self.date
+
+    # ------------------------------------------------------------------
+    # Payment prediction
+    # ------------------------------------------------------------------
+    # When an open item will be paid: its due date moved by its customer's
+    # average delay (see ``insight/res_partner.py``).
+
+    @api.depends("date_maturity", "date", "partner_id", "company_id", "amount_residual")
+    @api.depends_context("tz")
+    def _compute_dso_predicted_payment(self):
+        today = fields.Date.context_today(self)
+        Partner = self.env["res.partner"]
+        open_lines = self.filtered("id").filtered(
+            lambda line: line._dso_is_open() and line.amount_residual > 0
+        )
+        (self - open_lines).update(
+            {"dso_predicted_payment_date": False, "dso_payment_explanation": False}
+        )
+        # One query per company (a handful), for every customer of the lines.
+        for company in open_lines.company_id:
+            lines = open_lines.filtered(lambda line, c=company: line.company_id == c)
+            history = Partner._dso_payment_history(
+                company, lines.partner_id.commercial_partner_id.ids
+            )
+            for line in lines:
+                stats = history.get(line.partner_id.commercial_partner_id.id)
+                delay = (
+                    int(float_round(stats["avg"], precision_digits=0)) if stats else 0
+                )
+                due = line.date_maturity or line.date
+                line.dso_predicted_payment_date = max(
+                    due + timedelta(days=delay), today
+                )
+                line.dso_payment_explanation = Partner._dso_payment_explanation(stats)

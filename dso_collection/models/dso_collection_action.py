@@ -1,16 +1,34 @@
-"""The collection action: fields, computed values, constraints and CRUD.
+"""The collection action: one entry of the collectors' agenda.
 
-The model is split by concern, one file each: what its buttons do
-(``_buttons``), its collector's activity (``_activity``), the values it
-cannot do without and its default name (``_defaults``), its hashtags
-(``_hashtag``), its scheduled actions (``_cron``); sending is the
-``dso.collection.send`` model.
+Sections, top to bottom: fields, computed values, constraints and CRUD; the
+values an action cannot do without and its default name; what the
+collector's buttons do; the collector's activity, kept in sync with the
+action; the expected cash impact; the interactive link its emails carried;
+the scheduled actions' public names. Sending is ``dso.collection.send``
+(``sending/``), planning ``dso.collection.planner`` (``planning/``); the
+hashtag fields are the ``hashtag`` wing's part of this model and specific
+actions the ``qualification`` wing's.
 """
+
+from collections import defaultdict
+
+from markupsafe import Markup
 
 from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
-from .dso_collection_constants import OPEN_STATES
+from ..lib.constants import OPEN_STATES
+from ..lib.lang_formats import LangFormats
+
+CALL_ACTIVITY = "mail.mail_activity_data_call"
+
+TODO_ACTIVITY = "mail.mail_activity_data_todo"
+
+ACTIVITY_TYPES = (CALL_ACTIVITY, TODO_ACTIVITY)
+
+# Changes of an action that its activity follows.
+ACTIVITY_FIELDS = {"user_id", "date", "action_type", "automatic", "name"}
 
 
 class DsoCollectionAction(models.Model):
@@ -165,6 +183,32 @@ class DsoCollectionAction(models.Model):
         compute="_compute_is_late",
         help="Colour of the action's card in the agenda: red when late.",
     )
+    dso_hold_reason = fields.Text(
+        string="Held",
+        readonly=True,
+        translate=True,
+        copy=False,
+        help="Why the automatic sending holds this action back: the customer has "
+        "an unmatched payment or an open credit note, or the company's bank "
+        "statements are too old. A later run sends it once the reason is gone; "
+        "the collector may send it by hand at any time.",
+    )
+    dso_cash_impact = fields.Monetary(
+        string="Expected cash impact",
+        currency_field="currency_id",
+        readonly=True,
+        copy=False,
+        help="Open amount of the action's items times the customer's chance of "
+        "paying late (the share of its last 6 paid invoices paid after their due "
+        "date); 0 for a customer without payment history. Refreshed by the daily "
+        "planning and when the action is created.",
+    )
+    dso_interactive_request_ids = fields.One2many(
+        "dso.interactive.request",
+        "action_id",
+        string="Interactive requests",
+        readonly=True,
+    )
 
     def init(self):
         # Rule 3 of the scenario semantics, enforced by the database so that two
@@ -290,6 +334,7 @@ class DsoCollectionAction(models.Model):
         if not self.env.context.get("dso_planning"):
             actions._dso_schedule_activities()
             actions.filtered("is_specific")._plan_customers()
+        actions._dso_refresh_cash_impact()
         return actions
 
     def write(self, vals):
@@ -363,3 +408,477 @@ class DsoCollectionAction(models.Model):
         for company in self.company_id:
             actions = self.filtered(lambda action, c=company: action.company_id == c)
             planner._plan(company, actions.partner_id.commercial_partner_id.ids, today)
+
+    # ------------------------------------------------------------------
+    # Required values and default name
+    # ------------------------------------------------------------------
+    # What a collection action cannot do without, and the name it gets when
+    # nobody gave it one.
+    #
+    # Missing values are reported as errors a person can act on (the field and how
+    # to fill it) before anything is written, never as the database's NOT NULL
+    # error; an action created without a name is named from its type and items.
+
+    def _dso_required_fixes(self):
+        """Fields an action cannot do without, and how a person fixes each."""
+        return {
+            "partner_id": self.env._("choose the customer it concerns"),
+            "action_type": self.env._("choose its type (call, email, letter ...)"),
+            "date": self.env._("set the day it is due"),
+            "company_id": self.env._("choose its company"),
+        }
+
+    @api.model
+    def _dso_prepare_create_vals(self, vals):
+        """The values of a new action, checked and named: defaults are
+        applied early only when a required value is missing (the planner
+        gives them all)."""
+        if any(not vals.get(fname) for fname in self._dso_required_fixes()):
+            vals = self._add_missing_default_values(vals)
+            self._dso_check_required(vals)
+        if not vals.get("name"):
+            vals = {**vals, "name": self._dso_default_name(vals)}
+        return vals
+
+    def _dso_check_required(self, vals):
+        """A clear error instead of the database's NOT NULL one: for a new
+        action (``self`` empty) ``vals`` are its values, defaults included;
+        for an existing one, the values written."""
+        for fname, fix in self._dso_required_fixes().items():
+            if (fname in vals or not self) and not vals.get(fname):
+                label = self._fields[fname]._description_string(self.env)
+                if self:
+                    message = self.env._(
+                        "Action %(action)s for %(customer)s needs a value in "
+                        "“%(field)s”: %(fix)s.",
+                        action=self.name,
+                        customer=self.partner_id.display_name,
+                        field=label,
+                        fix=fix,
+                    )
+                else:
+                    message = self.env._(
+                        "The new collection action %(action)s needs a value in "
+                        "“%(field)s”: %(fix)s.",
+                        action=vals.get("name") or "",
+                        field=label,
+                        fix=fix,
+                    )
+                raise ValidationError(message)
+
+    @api.model
+    def _dso_default_name(self, vals):
+        """Name of a new action created without one: its type and items."""
+        draft = self.new(
+            {key: vals[key] for key in ("action_type", "line_ids") if key in vals}
+        )
+        return draft._dso_name_from_items()
+
+    def _dso_name_from_items(self):
+        """e.g. "Phone call: INV/2026/00012, INV/2026/00015"."""
+        self.ensure_one()
+        label = dict(self._fields["action_type"]._description_selection(self.env))
+        action_type = label.get(self.action_type) or self.env._("Collection action")
+        numbers = sorted(self.line_ids.mapped("move_name"))
+        if not numbers:
+            return action_type
+        shown = ", ".join(numbers[:5])
+        if len(numbers) > 5:
+            shown = self.env._(
+                "%(items)s and %(count)s more", items=shown, count=len(numbers) - 5
+            )
+        return self.env._("%(type)s: %(items)s", type=action_type, items=shown)
+
+    # ------------------------------------------------------------------
+    # Buttons
+    # ------------------------------------------------------------------
+    # What the collector's buttons do on a collection action: carry it out,
+    # mark it done, skip it, confirm it; each says what was planned next.
+    #
+    # Sending itself is in ``dso.collection.send``; these methods check the action
+    # is still open, delegate and report.
+
+    def action_done(self):
+        """Record the action as carried out and plan the customer's next step;
+        a notification names that next step."""
+        self._check_open()
+        self._dso_set_done()
+        self._plan_customers()
+        return self._dso_notify_next_actions()
+
+    def action_cancel(self):
+        """Skip the action: the customer's scenario moves on to its next step."""
+        self._check_open()
+        self.write(
+            {
+                "state": "cancel",
+                "date_done": fields.Date.context_today(self),
+                "done_user_id": self.env.uid,
+            }
+        )
+        self._dso_remove_activities()
+        self._plan_customers()
+        return self._dso_notify_next_actions(self.env._("Cancelled"))
+
+    def action_open_send_wizard(self):
+        """The Send button: the message filled from its template, then a
+        confirmation naming who receives it."""
+        self.ensure_one()
+        self._check_open()
+        if self._dso_needs_preview():
+            self.action_preview()
+        return self.env["dso.collection.send.wizard"]._open_for(self, "send")
+
+    def action_open_done_wizard(self):
+        """Mark as done, for a channel that sends: ask first, naming who will
+        receive nothing."""
+        self.ensure_one()
+        self._check_open()
+        return self.env["dso.collection.send.wizard"]._open_for(self, "done")
+
+    def _dso_needs_preview(self):
+        self.ensure_one()
+        if self.action_type == "call":
+            return False
+        if self.action_type == "sms":
+            return not self.sms_body
+        return not self.subject and not self.body_html
+
+    def _dso_notify_next_actions(self, title=None):
+        """A notification naming each customer's next action, then the
+        screen reloaded."""
+        companies = self.company_id or self.env.company
+        messages = [
+            self.filtered(lambda a, c=company: a.company_id == c)
+            .partner_id.with_company(company)
+            ._dso_next_action_message()
+            for company in companies
+        ]
+        return self.env["res.partner"]._dso_notification(
+            title or self.env._("Done"), "\n".join(messages)
+        )
+
+    def _dso_complete_from_activity(self, feedback):
+        """The collector finished the action's activity (call made, letter
+        posted): the action is done with the activity's feedback as result."""
+        for action in self:
+            action._dso_set_done(note=feedback)
+        self._plan_customers()
+
+    def action_open_partner(self):
+        """Open the customer's form (without the list's default_* keys)."""
+        self.ensure_one()
+        return self.partner_id._get_records_action(context={})
+
+    def _check_open(self):
+        closed = self.filtered(lambda action: action.state not in OPEN_STATES)
+        if closed:
+            raise UserError(
+                self.env._(
+                    "Action %(action)s for %(customer)s is already done or "
+                    "cancelled: create a specific action to follow the customer "
+                    "again.",
+                    action=closed[0].name,
+                    customer=closed[0].partner_id.display_name,
+                )
+            )
+
+    # ------------------------------------------------------------------
+    # Carrying actions out (the work is in dso.collection.send)
+    # ------------------------------------------------------------------
+
+    def action_preview(self):
+        """Render the template with its hashtags into the action, where the
+        collector reads and edits it before sending."""
+        self._check_open()
+        self.env["dso.collection.send"]._preview(self)
+        return True
+
+    def action_send(self):
+        """Carry the actions out now through their channel, record the result
+        and plan the customers' next step: the path the cron uses too."""
+        self._check_open()
+        self.env["dso.collection.send"]._send_now(self)
+        return self._dso_notify_next_actions(self.env._("Sent"))
+
+    def action_confirm(self):
+        """Approve automatic actions waiting for confirmation; those due are
+        sent at once, the others by the cron on their date."""
+        self.env["dso.collection.send"]._confirm(self)
+        return self._dso_notify_next_actions(self.env._("Confirmed"))
+
+    def _dso_set_done(self, note=None):
+        """Record the action as carried out (without replanning)."""
+        vals = {
+            "state": "done",
+            "date_done": fields.Date.context_today(self),
+            "done_user_id": self.env.uid,
+        }
+        if note:
+            vals["note"] = note
+        self.write(vals)
+        if not self.env.context.get("dso_activity_sync"):
+            self._dso_close_activities()
+
+    # ------------------------------------------------------------------
+    # The collector's activity
+    # ------------------------------------------------------------------
+    # The collector's activity of a manual collection action, kept in sync.
+    #
+    # A manual open action (a call, a letter, an email the collector sends) is an
+    # activity of its collector, so that it shows in the activities menu and the
+    # calendar. The sync goes both ways: finishing the activity marks the action
+    # done (``mail_activity.py``); completing or cancelling the action closes the
+    # activity; the activity follows the action's collector, date and type.
+    #
+    # The activities are Odoo's automated activities (``activity_schedule``,
+    # ``activity_reschedule``, ``activity_feedback``, ``activity_unlink``): those
+    # of the two types below are the action's own; an activity a collector adds
+    # by hand is left alone.
+
+    def _dso_needs_activity(self):
+        self.ensure_one()
+        return bool(self.state in OPEN_STATES and not self.automatic and self.user_id)
+
+    def _dso_activity_type_xmlid(self):
+        self.ensure_one()
+        return CALL_ACTIVITY if self.action_type == "call" else TODO_ACTIVITY
+
+    def _dso_activity_note(self):
+        """Numbers to call and open items, for the collector's activity;
+        dates and amounts in the user's format."""
+        self.ensure_one()
+        formats = LangFormats.get(self.env)
+        partner = self.partner_id
+        lines = [
+            self.env._("Phone: %(phone)s", phone=number)
+            for number in (partner | partner.child_ids).mapped(
+                lambda contact: contact.mobile or contact.phone
+            )
+            if number
+        ]
+        for item in self.line_ids:
+            lines.append(
+                self.env._(
+                    "%(number)s, due on %(date)s: %(amount)s",
+                    number=item.move_name,
+                    date=formats.date(item.date_maturity or item.date),
+                    amount=formats.amount(
+                        item.amount_residual, item.company_currency_id
+                    ),
+                )
+            )
+        return Markup("<br/>").join(lines)
+
+    def _dso_schedule_activities(self, force=False):
+        """An activity of the collector for every manual open action (with
+        ``force``, for every action: the cron hands it over to its collector).
+
+        One ``activity_schedule`` per activity type, deadline, collector and
+        summary: the planner creates thousands of actions at once, most of
+        them the same step on the same day."""
+        todo = self.filtered(
+            lambda action: (
+                (force or action._dso_needs_activity()) and not action.activity_ids
+            )
+        )
+        groups = defaultdict(list)
+        for action in todo:
+            user = action.user_id or self.env.user
+            key = (
+                action._dso_activity_type_xmlid(),
+                action.date,
+                user.id,
+                # For the collector: in the collector's language.
+                user.lang or self.env.lang,
+            )
+            groups[key].append(action.id)
+        # Quick update: no "assigned to you" email per planned action.
+        Action = self.with_context(mail_activity_quick_update=True)
+        for (xmlid, date, user_id, lang), action_ids in groups.items():
+            actions = Action.browse(action_ids).with_context(lang=lang)
+            for name, named in actions.grouped("name").items():
+                activities = named.activity_schedule(
+                    xmlid, date_deadline=date, summary=name, user_id=user_id
+                )
+                for action, activity in zip(named, activities, strict=True):
+                    activity.note = action._dso_activity_note()
+
+    def _dso_close_activities(self, feedback=None):
+        """The action is done: its activity is done too, with the result."""
+        self.with_context(dso_activity_sync=True).activity_feedback(
+            ACTIVITY_TYPES,
+            feedback=feedback or self.env._("Collection action done."),
+        )
+
+    def _dso_remove_activities(self):
+        """The action is cancelled (or no longer manual): no activity."""
+        self.activity_unlink(ACTIVITY_TYPES)
+
+    def _dso_sync_activities(self, vals):
+        """After a write: the activity follows the collector, the date, the
+        type and the name of its action; an action that became automatic
+        loses it, one that became manual gets one."""
+        changed = ACTIVITY_FIELDS & set(vals)
+        if not changed:
+            return
+        open_actions = self.filtered(lambda action: action.state in OPEN_STATES)
+        if {"action_type", "automatic"} & changed:
+            # The activity type may have changed: schedule the activity anew.
+            open_actions._dso_remove_activities()
+            open_actions._dso_schedule_activities()
+            return
+        if vals.get("user_id") or vals.get("date"):
+            open_actions.with_context(
+                mail_activity_quick_update=True
+            ).activity_reschedule(
+                ACTIVITY_TYPES,
+                date_deadline=vals.get("date"),
+                new_user_id=vals.get("user_id"),
+            )
+        if vals.get("name"):
+            open_actions.activity_search(ACTIVITY_TYPES).write(
+                {"summary": vals["name"]}
+            )
+        # An action that gets its first collector gets its activity.
+        open_actions._dso_schedule_activities()
+
+    # ------------------------------------------------------------------
+    # Expected cash impact
+    # ------------------------------------------------------------------
+    # Expected cash impact of the open actions: what ordering the agenda by it
+    # puts first is the money most at risk of coming late.
+
+    @api.model
+    def _dso_late_probabilities(self, company, partner_ids):
+        """``{customer id: chance of paying late}`` of these customers of
+        ``company`` that have a payment history."""
+        self.env["account.move.line"].flush_model()
+        self.env["account.partial.reconcile"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                "SELECT partner_id, late_probability FROM (%s) AS history",
+                self.env["res.partner"]._dso_payment_history_sql(company, partner_ids),
+            )
+        )
+        return dict(self.env.cr.fetchall())
+
+    def _dso_refresh_cash_impact(self):
+        """Refresh the expected cash impact of these actions, one query per
+        company."""
+        for company in self.company_id:
+            actions = self.filtered(lambda action, c=company: action.company_id == c)
+            self._dso_refresh_cash_impact_company(
+                company, actions.ids, partner_ids=actions.partner_id.ids
+            )
+
+    @api.model
+    def _dso_refresh_cash_impact_company(
+        self, company, action_ids=None, partner_ids=None, exclude_ids=()
+    ):
+        """Set the expected cash impact of the open actions of ``company``
+        (of ``action_ids`` only, if given, whose customers are
+        ``partner_ids``; else of the customers ``partner_ids``, if given;
+        but ``exclude_ids``): the residual of their items times their
+        customer's late probability (see
+        ``res.partner._dso_payment_history_sql``), rounded to the currency.
+
+        The actions are listed first, then updated by id: the daily planning
+        calls this right after inserting thousands of actions and item links
+        the table statistics do not count yet; estimating one row, PostgreSQL
+        joined the payment history in nested loops (once 33 s at 10 000
+        customers). A list of ids is estimated at its length. Nothing to
+        refresh (a first planning, where every action is new): no UPDATE."""
+        self.flush_model(["line_ids", "state", "partner_id", "company_id"])
+        self.env["account.move.line"].flush_model()
+        self.env["account.partial.reconcile"].flush_model()
+        action_filter = SQL("TRUE")
+        if action_ids is not None:
+            action_filter = SQL("a.id = ANY(%s)", list(action_ids) or [0])
+        elif partner_ids is not None:
+            action_filter = SQL("a.partner_id = ANY(%s)", list(partner_ids) or [0])
+        if exclude_ids:
+            action_filter = SQL(
+                "%s AND NOT (a.id = ANY(%s))", action_filter, list(exclude_ids)
+            )
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT a.id, a.partner_id
+                  FROM dso_collection_action a
+                 WHERE a.company_id = %(company)s
+                   AND a.state IN %(open_states)s
+                   AND %(action_filter)s
+                """,
+                company=company.id,
+                open_states=OPEN_STATES,
+                action_filter=action_filter,
+            )
+        )
+        rows = self.env.cr.fetchall()
+        if not rows:
+            return
+        ids = [row[0] for row in rows]
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH history AS (%(history)s),
+                impact AS (
+                    SELECT a.id,
+                           ROUND(
+                               (COALESCE(SUM(aml.amount_residual), 0)
+                                * COALESCE(MAX(h.late_probability), 0))::numeric,
+                               %(digits)s
+                           ) AS amount
+                      FROM dso_collection_action a
+                      LEFT JOIN dso_collection_action_line_rel rel
+                             ON rel.action_id = a.id
+                      LEFT JOIN account_move_line aml ON aml.id = rel.line_id
+                      LEFT JOIN history h ON h.partner_id = a.partner_id
+                     WHERE a.id = ANY(%(ids)s)
+                     GROUP BY a.id
+                )
+                UPDATE dso_collection_action a
+                   SET dso_cash_impact = impact.amount
+                  FROM impact
+                 WHERE impact.id = a.id
+                   AND a.dso_cash_impact IS DISTINCT FROM impact.amount
+                """,
+                history=self.env["res.partner"]._dso_payment_history_sql(
+                    company, sorted({row[1] for row in rows})
+                ),
+                digits=company.currency_id.decimal_places,
+                ids=ids,
+            )
+        )
+        self.invalidate_model(["dso_cash_impact"])
+
+    # ------------------------------------------------------------------
+    # Interactive link
+    # ------------------------------------------------------------------
+    # The interactive requests of an action: the links its emails carried.
+
+    def _dso_interactive_request(self):
+        """The action's link still to send or sent (not cancelled)."""
+        self.ensure_one()
+        # sudo: collectors read the requests of their actions; the
+        # request's record rule is by company, as the action's.
+        return self.sudo().dso_interactive_request_ids.filtered(
+            lambda request: request.state != "cancelled"
+        )[:1]
+
+    # ------------------------------------------------------------------
+    # Scheduled actions (public API)
+    # ------------------------------------------------------------------
+    # The work is done by the planner and the send service; their scheduled
+    # actions point at them. These names stay for scripts and other addons.
+
+    @api.model
+    def _cron_plan(self, date=None):
+        """Plan the agenda of every company (``dso.collection.planner``)."""
+        return self.env["dso.collection.planner"]._cron_plan(date=date)
+
+    @api.model
+    def _cron_send_automatic(self, now=None):
+        """Send the due automatic emails (``dso.collection.send``)."""
+        return self.env["dso.collection.send"]._cron_send_automatic(now=now)

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from .dso_collection_constants import LETTER_ACTION_TYPES
+from ..lib.constants import LETTER_ACTION_TYPES
 
 # Ten years: a longer delay is a typing error (and dates past year 9999
 # cannot be computed).

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from .dso_collection_constants import ACTION_TYPES, EMAIL_ACTION_TYPES
+from ..lib.constants import ACTION_TYPES, EMAIL_ACTION_TYPES
 
 
 class DsoFollowupMixin(models.AbstractModel):
@@ -84,3 +84,16 @@ class DsoFollowupMixin(models.AbstractModel):
             "automatic": self.automatic,
             "to_confirm": self.to_confirm,
         }
+
+    @api.model
+    def _dso_needs_confirmation(self, company, values):
+        """Whether an action with these follow-up ``values`` (``automatic``,
+        ``to_confirm``) waits for a collector's click before it is sent: an
+        automatic action whose step, status or collector asks for it, or of
+        a company that has every automatic action confirmed. The one home
+        of the rule: the planner, specific actions and the simulator ask
+        here."""
+        return bool(
+            values.get("automatic")
+            and (values.get("to_confirm") or company.dso_confirm_automatic)
+        )

@@ -1,6 +1,6 @@
 from odoo import models
 
-from .dso_collection_constants import OPEN_STATES
+from ..lib.constants import OPEN_STATES
 
 
 class MailActivity(models.Model):

@@ -2,8 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_date
 
-from .dso_collection_constants import OPEN_STATES
-from .dso_collection_planner_decision import find_leader
+from ..lib.constants import OPEN_STATES
+from ..lib.planner_decision import find_leader
 
 
 class ResPartner(models.Model):
@@ -165,7 +165,8 @@ class ResPartner(models.Model):
     def _dso_plan(self, date=None):
         """Plan the collection agenda of these customers in the current company.
 
-        Applies the scenario rules (see DESIGN.md) to the commercial partners
+        Applies the scenario rules (readme/USAGE.md, "Glossary and scenario
+        rules") to the commercial partners
         of ``self``; idempotent, safe to call at any time.
         """
         self.env["dso.collection.planner"]._plan(
@@ -349,22 +350,15 @@ class ResPartner(models.Model):
         contacts = customer | customer.child_ids.sorted(
             lambda contact: contact.type != "invoice"
         )
-        tried = []
-        for field in ("mobile", "phone"):
-            for contact in contacts:
-                number = contact[field]
-                if not number:
-                    continue
-                tried.append(number)
-                number = contact._phone_format(
-                    number=number,
-                    country=contact.country_id
-                    or customer.country_id
-                    or self.env.company.country_id,
-                    force_format="E164",
-                )
-                if number:
-                    return number
+        number, tried = self._dso_first_valid_number(
+            ("mobile", "phone"),
+            contacts,
+            lambda contact, number, country: contact._phone_format(
+                number=number, country=country, force_format="E164"
+            ),
+        )
+        if number:
+            return number
         if not raise_exception:
             return False
         if tried:
@@ -384,3 +378,31 @@ class ResPartner(models.Model):
                 customer=customer.display_name,
             )
         )
+
+    def _dso_first_valid_number(self, field_names, contacts, normalize):
+        """The first number of these ``contacts`` of the customer that
+        ``normalize(contact, number, country)`` accepts, field by field
+        (``field_names`` in order), each read in the contact's country,
+        else the customer's, else the company's. The one rule of the SMS
+        and fax channels.
+
+        :return: ``(normalized number or False, [the numbers tried])``
+        """
+        self.ensure_one()
+        customer = self.commercial_partner_id
+        tried = []
+        for field in field_names:
+            for contact in contacts:
+                number = contact[field]
+                if not number:
+                    continue
+                tried.append(number)
+                country = (
+                    contact.country_id
+                    or customer.country_id
+                    or self.env.company.country_id
+                )
+                normalized = normalize(contact, number, country)
+                if normalized:
+                    return normalized, tried
+        return False, tried

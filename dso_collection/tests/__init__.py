@@ -40,6 +40,7 @@ from . import (
     test_screens,
     test_security,
     test_seed_gaps,
+    test_simulation_loop,
     test_simulator,
     test_specific_actions,
     test_status_history,

@@ -2,7 +2,7 @@ from psycopg2 import errors
 
 from odoo.tests import TransactionCase, tagged
 
-from odoo.addons.dso_collection.models import dso_collection_action_cron
+from odoo.addons.dso_collection.models import dso_collection_batch_mixin
 
 
 @tagged("post_install", "-at_install")
@@ -12,14 +12,15 @@ class TestCronBatches(TransactionCase):
 
     def setUp(self):
         super().setUp()
-        Action = self.registry["dso.collection.action"]
-        self.patch(Action, "_dso_can_commit", lambda self: True)
+        # The planner's scheduled action, one of the models that run batches.
+        Planner = self.registry["dso.collection.planner"]
+        self.patch(Planner, "_dso_can_commit", lambda self: True)
         self.calls = []
         # The test's transaction must survive: count instead of committing.
         self.patch(self.env.cr, "commit", lambda: self.calls.append("commit"))
         self.patch(self.env.cr, "rollback", lambda: self.calls.append("rollback"))
         self.patch(type(self.env.transaction), "reset", lambda transaction: None)
-        self.patch(dso_collection_action_cron.time, "sleep", lambda seconds: None)
+        self.patch(dso_collection_batch_mixin.time, "sleep", lambda seconds: None)
 
     def _failing(self, times, result):
         attempts = []
@@ -34,7 +35,7 @@ class TestCronBatches(TransactionCase):
 
     def test_batch_runs_again_after_a_concurrent_update(self):
         batch, attempts = self._failing(2, 7)
-        result = self.env["dso.collection.action"]._dso_run_batch(batch)
+        result = self.env["dso.collection.planner"]._dso_run_batch(batch)
         self.assertEqual(result, 7)
         self.assertEqual(len(attempts), 3)
         self.assertEqual(self.calls, ["rollback", "rollback", "commit"])
@@ -42,7 +43,7 @@ class TestCronBatches(TransactionCase):
     def test_batch_gives_up_after_five_attempts(self):
         batch, attempts = self._failing(10, 7)
         with self.assertRaises(errors.SerializationFailure):
-            self.env["dso.collection.action"]._dso_run_batch(batch)
+            self.env["dso.collection.planner"]._dso_run_batch(batch)
         self.assertEqual(len(attempts), 5)
         self.assertNotIn("commit", self.calls)
 
@@ -51,5 +52,5 @@ class TestCronBatches(TransactionCase):
             raise ValueError("a bug")
 
         with self.assertRaises(ValueError):
-            self.env["dso.collection.action"]._dso_run_batch(batch)
+            self.env["dso.collection.planner"]._dso_run_batch(batch)
         self.assertEqual(self.calls, [])

@@ -66,7 +66,7 @@ class TestInstall(TransactionCase):
     def test_planning_cron(self):
         cron = self.env.ref("dso_collection.ir_cron_dso_plan")
         self.assertTrue(cron.active)
-        self.assertEqual(cron.model_id.model, "dso.collection.action")
+        self.assertEqual(cron.model_id.model, "dso.collection.planner")
         self.assertEqual(cron.state, "code")
         self.assertEqual(cron.code.strip(), "model._cron_plan()")
         self.assertEqual((cron.interval_number, cron.interval_type), (1, "days"))

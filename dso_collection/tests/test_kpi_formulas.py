@@ -1,6 +1,6 @@
 from odoo.tests import BaseCase, tagged
 
-from ..models import dso_kpi_formulas as kpi
+from ..lib import kpi_formulas as kpi
 
 
 @tagged("post_install", "-at_install")

@@ -3,7 +3,7 @@ from datetime import date
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import format_amount, format_date
 
-from ..models.dso_lang_formats import LangFormats
+from ..lib.lang_formats import LangFormats
 
 
 @tagged("post_install", "-at_install")

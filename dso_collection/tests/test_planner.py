@@ -11,21 +11,21 @@ from .common import DsoCollectionCommon
 
 @tagged("post_install", "-at_install")
 class TestPlanner(DsoCollectionCommon):
-    """The scenario rules 1 to 3 of DESIGN.md, planned on real invoices."""
+    """The scenario rules 1 to 3 (readme/USAGE.md), planned on real invoices."""
 
     @freeze_time("2026-03-01")
     def test_pre_due_reminder_then_first_reminder(self):
-        invoice = self._create_invoice(
-            self.customer, amount=1000, due_date="2026-03-20", invoice_date="2026-02-20"
+        line = self._create_item(
+            self.customer, 1000, "2026-03-20", invoice_date="2026-02-20"
         )
         self._plan("2026-03-01")
         action = self._open_action()
         self.assertEqual(action.step_id, self.step_pre)
         self.assertEqual(action.date, date(2026, 3, 15))
         self.assertEqual(action.state, "todo")
-        self.assertEqual(action.line_ids, self._receivable(invoice))
+        self.assertEqual(action.line_ids, line)
         self.assertEqual(action.user_id, self.collector)
-        self.assertEqual(self.customer.dso_leader_line_id, self._receivable(invoice))
+        self.assertEqual(self.customer.dso_leader_line_id, line)
         action.action_done()
         nxt = self._open_action()
         self.assertEqual(nxt.step_id, self.step_first)
@@ -40,29 +40,14 @@ class TestPlanner(DsoCollectionCommon):
     def test_rule1_item_below_ignore_threshold_left_out(self):
         self.company.dso_ignore_below = 50.0
         # The oldest item is a small remainder: without rule 1 it would lead.
-        small = self._receivable(
-            self._create_invoice(
-                self.customer,
-                amount=30,
-                due_date="2026-02-01",
-                invoice_date="2026-01-01",
-            )
+        small = self._create_item(
+            self.customer, 30, "2026-02-01", invoice_date="2026-01-01"
         )
-        at_threshold = self._receivable(
-            self._create_invoice(
-                self.customer,
-                amount=50,
-                due_date="2026-04-10",
-                invoice_date="2026-03-01",
-            )
+        at_threshold = self._create_item(
+            self.customer, 50, "2026-04-10", invoice_date="2026-03-01"
         )
-        big = self._receivable(
-            self._create_invoice(
-                self.customer,
-                amount=1000,
-                due_date="2026-03-20",
-                invoice_date="2026-02-20",
-            )
+        big = self._create_item(
+            self.customer, 1000, "2026-03-20", invoice_date="2026-02-20"
         )
         self._plan("2026-03-01")
 
@@ -84,13 +69,8 @@ class TestPlanner(DsoCollectionCommon):
     @freeze_time("2026-03-01")
     def test_rule2_no_scenario_action_below_minimum_amount(self):
         self.company.dso_minimum_amount = 500.0
-        line = self._receivable(
-            self._create_invoice(
-                self.customer,
-                amount=400,
-                due_date="2026-02-20",
-                invoice_date="2026-01-20",
-            )
+        line = self._create_item(
+            self.customer, 400, "2026-02-20", invoice_date="2026-01-20"
         )
         self._plan("2026-03-01")
         self.assertFalse(self._open_actions())
@@ -140,13 +120,8 @@ class TestPlanner(DsoCollectionCommon):
 
     @freeze_time("2026-03-01")
     def test_rule3_done_plans_next_step_one_open_action(self):
-        line = self._receivable(
-            self._create_invoice(
-                self.customer,
-                amount=1000,
-                due_date="2026-03-20",
-                invoice_date="2026-02-20",
-            )
+        line = self._create_item(
+            self.customer, 1000, "2026-03-20", invoice_date="2026-02-20"
         )
         self._plan("2026-03-01")
         pre = self._open_action()
@@ -200,13 +175,8 @@ class TestPlanner(DsoCollectionCommon):
         self.assertEqual(call.cycle_id, first.cycle_id)
 
     def _check_done_with_agenda_context(self, as_superuser):
-        line = self._receivable(
-            self._create_invoice(
-                self.customer,
-                amount=1000,
-                due_date="2026-02-20",
-                invoice_date="2026-01-20",
-            )
+        line = self._create_item(
+            self.customer, 1000, "2026-02-20", invoice_date="2026-01-20"
         )
         self._plan("2026-03-01")
         first = self._open_action()

@@ -9,7 +9,7 @@ from .common import DsoCollectionCommon
 
 @tagged("post_install", "-at_install")
 class TestPlannerCycles(DsoCollectionCommon):
-    """Rules 4 and 5 of DESIGN.md (cycles, steps before the due date,
+    """Scenario rules 4 and 5 (cycles, steps before the due date,
     excluded items) and the trigger "last action", on real invoices."""
 
     # ------------------------------------------------------------------
@@ -18,20 +18,16 @@ class TestPlannerCycles(DsoCollectionCommon):
 
     @freeze_time("2026-03-01")
     def test_rule4_leader_paid_next_invoice_restarts_at_first_step(self):
-        invoice_a = self._create_invoice(
-            self.customer, amount=1000, due_date="2026-02-20", invoice_date="2026-01-20"
+        line_a = self._create_item(
+            self.customer, 1000, "2026-02-20", invoice_date="2026-01-20"
         )
-        line_b = self._receivable(
-            self._create_invoice(
-                self.customer,
-                amount=700,
-                due_date="2026-03-20",
-                invoice_date="2026-02-20",
-            )
+        invoice_a = line_a.move_id
+        line_b = self._create_item(
+            self.customer, 700, "2026-03-20", invoice_date="2026-02-20"
         )
         self._plan("2026-03-01")
         first = self._open_action()
-        self.assertEqual(first.leader_line_id, self._receivable(invoice_a))
+        self.assertEqual(first.leader_line_id, line_a)
         self.assertEqual(first.step_id, self.step_first)
         first.action_done()
         call = self._open_action()
@@ -58,21 +54,11 @@ class TestPlannerCycles(DsoCollectionCommon):
         """A leads with its first step done, B leads for a while, A leads
         again: A's scenario starts again at the first step."""
         dispute = self.env.ref("dso_collection.dso_item_status_dispute")
-        line_a = self._receivable(
-            self._create_invoice(
-                self.customer,
-                amount=1000,
-                due_date="2026-03-20",
-                invoice_date="2026-02-20",
-            )
+        line_a = self._create_item(
+            self.customer, 1000, "2026-03-20", invoice_date="2026-02-20"
         )
-        line_b = self._receivable(
-            self._create_invoice(
-                self.customer,
-                amount=600,
-                due_date="2026-03-25",
-                invoice_date="2026-02-25",
-            )
+        line_b = self._create_item(
+            self.customer, 600, "2026-03-25", invoice_date="2026-02-25"
         )
         self._plan("2026-03-01")
         pre_a = self._open_action()
@@ -111,13 +97,8 @@ class TestPlannerCycles(DsoCollectionCommon):
 
     @freeze_time("2026-03-01")
     def test_rule4_pre_due_step_skipped_when_leader_past_due(self):
-        line = self._receivable(
-            self._create_invoice(
-                self.customer,
-                amount=1000,
-                due_date="2026-02-20",
-                invoice_date="2026-01-20",
-            )
+        line = self._create_item(
+            self.customer, 1000, "2026-02-20", invoice_date="2026-01-20"
         )
         self._plan("2026-03-01")
         action = self._open_action()
@@ -189,21 +170,11 @@ class TestPlannerCycles(DsoCollectionCommon):
     @freeze_time("2026-03-01")
     def test_rule5_disputed_item_never_leader_nor_listed(self):
         dispute = self.env.ref("dso_collection.dso_item_status_dispute")
-        line_a = self._receivable(
-            self._create_invoice(
-                self.customer,
-                amount=1000,
-                due_date="2026-02-10",
-                invoice_date="2026-01-10",
-            )
+        line_a = self._create_item(
+            self.customer, 1000, "2026-02-10", invoice_date="2026-01-10"
         )
-        line_b = self._receivable(
-            self._create_invoice(
-                self.customer,
-                amount=400,
-                due_date="2026-02-20",
-                invoice_date="2026-01-20",
-            )
+        line_b = self._create_item(
+            self.customer, 400, "2026-02-20", invoice_date="2026-01-20"
         )
         line_a.write({"dso_status_id": dispute.id, "dso_status_date": date(2026, 3, 1)})
         self.assertTrue(line_a.dso_excluded)
@@ -232,13 +203,8 @@ class TestPlannerCycles(DsoCollectionCommon):
     @freeze_time("2026-03-01")
     def test_rule5_only_excluded_items_no_scenario_action(self):
         dispute = self.env.ref("dso_collection.dso_item_status_dispute")
-        line = self._receivable(
-            self._create_invoice(
-                self.customer,
-                amount=1000,
-                due_date="2026-02-10",
-                invoice_date="2026-01-10",
-            )
+        line = self._create_item(
+            self.customer, 1000, "2026-02-10", invoice_date="2026-01-10"
         )
         line.dso_status_id = dispute
         self._plan("2026-03-01")
@@ -246,21 +212,11 @@ class TestPlannerCycles(DsoCollectionCommon):
         self.assertFalse(self._customer_view().dso_leader_line_id)
 
     def _check_specific_action_gives_items_back(self, close):
-        line_a = self._receivable(
-            self._create_invoice(
-                self.customer,
-                amount=1000,
-                due_date="2026-02-10",
-                invoice_date="2026-01-10",
-            )
+        line_a = self._create_item(
+            self.customer, 1000, "2026-02-10", invoice_date="2026-01-10"
         )
-        line_b = self._receivable(
-            self._create_invoice(
-                self.customer,
-                amount=400,
-                due_date="2026-02-20",
-                invoice_date="2026-01-20",
-            )
+        line_b = self._create_item(
+            self.customer, 400, "2026-02-20", invoice_date="2026-01-20"
         )
         self._plan("2026-03-01")
         action_a = self._open_action()

@@ -1,11 +1,12 @@
 """The planner's decision, table-driven: plain values in, a decision out, no
-database. Each case names the scenario rule of DESIGN.md it checks."""
+database. Each case names the scenario rule it checks (readme/USAGE.md,
+"Glossary and scenario rules")."""
 
 from datetime import date
 
 from odoo.tests import BaseCase, tagged
 
-from ..models.dso_collection_planner_decision import (
+from ..lib.planner_decision import (
     Cycle,
     LastAction,
     OpenAction,
@@ -78,7 +79,7 @@ CASES = [
         {"items": [A, CREDIT_NOTE], "minimum_amount": 800.0},
         (1, False, None, None, (), False),
     ),
-    # Rule 5 and the glossary: the leader invoice, the listed items.
+    # Rule 5 and the glossary's leader invoice: the leader invoice, the listed items.
     (
         "leader: the oldest due date",
         {"items": [B, A, C]},
@@ -266,7 +267,7 @@ CASES = [
 
 @tagged("post_install", "-at_install")
 class TestPlannerDecision(BaseCase):
-    """``decide``: every scenario rule of DESIGN.md it applies (2 to 5)."""
+    """``decide``: every scenario rule it applies (2 to 5)."""
 
     @staticmethod
     def _inputs(**values):

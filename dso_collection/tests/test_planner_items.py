@@ -9,7 +9,7 @@ from .common import DsoCollectionCommon
 
 @tagged("post_install", "-at_install")
 class TestPlannerItems(DsoCollectionCommon):
-    """Rules 6 and 7 of DESIGN.md, credit notes, partial payments and
+    """Scenario rules 6 and 7, credit notes, partial payments and
     contacts, on real invoices."""
 
     # ------------------------------------------------------------------
@@ -39,22 +39,15 @@ class TestPlannerItems(DsoCollectionCommon):
             advanced, amount=1500, due_date="2026-02-01", invoice_date="2026-01-01"
         )
         disputed = self._create_customer("Disputed Ltd")
-        disputed_line = self._receivable(
-            self._create_invoice(
-                disputed, amount=300, due_date="2026-01-15", invoice_date="2025-12-15"
-            )
+        disputed_line = self._create_item(
+            disputed, 300, "2026-01-15", invoice_date="2025-12-15"
         )
         self._create_invoice(
             disputed, amount=200, due_date="2026-02-15", invoice_date="2026-01-15"
         )
         with_specific = self._create_customer("Specific Ltd")
-        specific_line = self._receivable(
-            self._create_invoice(
-                with_specific,
-                amount=300,
-                due_date="2026-01-15",
-                invoice_date="2025-12-15",
-            )
+        specific_line = self._create_item(
+            with_specific, 300, "2026-01-15", invoice_date="2025-12-15"
         )
         self._create_invoice(
             with_specific, amount=250, due_date="2026-02-15", invoice_date="2026-01-15"
@@ -117,13 +110,8 @@ class TestPlannerItems(DsoCollectionCommon):
                     invoice_date="2026-01-20",
                 )
             else:
-                line = self._receivable(
-                    self._create_invoice(
-                        customer,
-                        amount=300 + index,
-                        due_date="2026-01-10",
-                        invoice_date="2025-12-10",
-                    )
+                line = self._create_item(
+                    customer, 300 + index, "2026-01-10", invoice_date="2025-12-10"
                 )
                 self._create_invoice(
                     customer,
@@ -160,14 +148,15 @@ class TestPlannerItems(DsoCollectionCommon):
 
     @freeze_time("2026-03-01")
     def test_rule7_specific_action_all_items_paid_deleted_on_its_date(self):
-        invoice_a = self._create_invoice(
-            self.customer, amount=1000, due_date="2026-02-10", invoice_date="2026-01-10"
+        line_a = self._create_item(
+            self.customer, 1000, "2026-02-10", invoice_date="2026-01-10"
         )
-        invoice_b = self._create_invoice(
-            self.customer, amount=400, due_date="2026-02-20", invoice_date="2026-01-20"
+        invoice_a = line_a.move_id
+        line_b = self._create_item(
+            self.customer, 400, "2026-02-20", invoice_date="2026-01-20"
         )
-        paid = self._specific_action(self._receivable(invoice_a), "2026-03-10")
-        unpaid = self._specific_action(self._receivable(invoice_b), "2026-03-10")
+        paid = self._specific_action(line_a, "2026-03-10")
+        unpaid = self._specific_action(line_b, "2026-03-10")
         self._pay(invoice_a, date="2026-03-05")
 
         self._plan("2026-03-05")
@@ -184,15 +173,15 @@ class TestPlannerItems(DsoCollectionCommon):
 
     @freeze_time("2026-03-01")
     def test_rule7_partly_paid_specific_action_stays(self):
-        invoice_a = self._create_invoice(
-            self.customer, amount=1000, due_date="2026-02-10", invoice_date="2026-01-10"
+        line_a = self._create_item(
+            self.customer, 1000, "2026-02-10", invoice_date="2026-01-10"
         )
-        invoice_b = self._create_invoice(
-            self.customer, amount=400, due_date="2026-02-20", invoice_date="2026-01-20"
+        invoice_a = line_a.move_id
+        line_b = self._create_item(
+            self.customer, 400, "2026-02-20", invoice_date="2026-01-20"
         )
-        specific = self._specific_action(
-            self._receivable(invoice_a | invoice_b), "2026-03-10"
-        )
+        invoice_b = line_b.move_id
+        specific = self._specific_action(line_a | line_b, "2026-03-10")
         self._pay(invoice_a, date="2026-03-05")
         self._pay(invoice_b, 300.0, date="2026-03-05")
         self._plan("2026-03-12")
@@ -205,23 +194,16 @@ class TestPlannerItems(DsoCollectionCommon):
 
     @freeze_time("2026-03-01")
     def test_credit_note_lowers_balance_listed_never_leader(self):
-        invoice = self._receivable(
-            self._create_invoice(
-                self.customer,
-                amount=1000,
-                due_date="2026-02-20",
-                invoice_date="2026-01-20",
-            )
+        invoice = self._create_item(
+            self.customer, 1000, "2026-02-20", invoice_date="2026-01-20"
         )
         # The credit note is older than the invoice: it would lead if it could.
-        refund = self._receivable(
-            self._create_invoice(
-                self.customer,
-                amount=300,
-                due_date="2026-01-05",
-                invoice_date="2026-01-05",
-                move_type="out_refund",
-            )
+        refund = self._create_item(
+            self.customer,
+            300,
+            "2026-01-05",
+            invoice_date="2026-01-05",
+            move_type="out_refund",
         )
         self.assertEqual(refund.amount_residual, -300.0)
         self._plan("2026-03-01")
@@ -274,17 +256,12 @@ class TestPlannerItems(DsoCollectionCommon):
 
     @freeze_time("2026-03-01")
     def test_partial_payment_leader_stays_residual_counts(self):
-        invoice_a = self._create_invoice(
-            self.customer, amount=1000, due_date="2026-02-10", invoice_date="2026-01-10"
+        line_a = self._create_item(
+            self.customer, 1000, "2026-02-10", invoice_date="2026-01-10"
         )
-        line_a = self._receivable(invoice_a)
-        line_b = self._receivable(
-            self._create_invoice(
-                self.customer,
-                amount=500,
-                due_date="2026-02-20",
-                invoice_date="2026-01-20",
-            )
+        invoice_a = line_a.move_id
+        line_b = self._create_item(
+            self.customer, 500, "2026-02-20", invoice_date="2026-01-20"
         )
         self._plan("2026-03-01")
         action = self._open_action()
@@ -311,19 +288,10 @@ class TestPlannerItems(DsoCollectionCommon):
     def test_contacts_items_belong_to_the_commercial_partner(self):
         accounting = self._create_contact(self.customer, "Alice Accounting")
         buyer = self._create_contact(self.customer, "Bob Buyer")
-        line_1 = self._receivable(
-            self._create_invoice(
-                accounting,
-                amount=1000,
-                due_date="2026-02-20",
-                invoice_date="2026-01-20",
-            )
+        line_1 = self._create_item(
+            accounting, 1000, "2026-02-20", invoice_date="2026-01-20"
         )
-        line_2 = self._receivable(
-            self._create_invoice(
-                buyer, amount=500, due_date="2026-02-10", invoice_date="2026-01-10"
-            )
-        )
+        line_2 = self._create_item(buyer, 500, "2026-02-10", invoice_date="2026-01-10")
         # Planning one contact plans its company.
         self._plan("2026-03-01", partners=accounting)
         action = self._open_action()

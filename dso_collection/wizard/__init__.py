@@ -6,5 +6,4 @@ from . import (
     dso_feedback_reject_wizard,
     dso_scenario_restore_wizard,
     dso_status_change_wizard,
-    dso_status_change_wizard_check,
 )

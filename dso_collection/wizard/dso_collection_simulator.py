@@ -1,7 +1,7 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
-from ..models.dso_collection_constants import ACTION_TYPES
+from ..lib.constants import ACTION_TYPES
 
 OUTCOMES = [
     ("sent", "Sent automatically"),

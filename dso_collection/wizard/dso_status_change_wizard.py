@@ -1,10 +1,12 @@
+"""The "Change status…" wizard: its three screens, what it applies, and the
+checks it makes before it writes anything."""
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_date
 
-from ..models.account_move_line_status_followup import SKIP_FOLLOWUP
-from ..models.dso_collection_action_specific import COPIED_CONTENT
-from ..models.dso_collection_constants import ACTION_TYPES
+from ..lib.constants import ACTION_TYPES
+from ..models.qualification.dso_collection_action import COPIED_CONTENT
 
 STEPS = [("1", "Status"), ("2", "Email"), ("3", "Next action")]
 
@@ -376,12 +378,13 @@ class DsoStatusChangeWizard(models.TransientModel):
         self._dso_check_apply(lines)
         if self.status_id or self.comment or self.resolution_user_id:
             # The wizard creates the next action itself (step 3).
-            lines.with_context(**{SKIP_FOLLOWUP: True})._dso_set_status(
+            lines._dso_set_status(
                 self.status_id or None,
                 date=self.status_date if self.status_id else None,
                 comment=self.comment or None,
                 resolution_user=self.resolution_user_id or None,
                 source="collector",
+                create_followup=False,
             )
         Action = self.env["dso.collection.action"]
         if self.email_mode == "customer":
@@ -404,3 +407,41 @@ class DsoStatusChangeWizard(models.TransientModel):
                     "target": "current",
                 }
         return {"type": "ir.actions.act_window_close"}
+
+    # ------------------------------------------------------------------
+    # Checks, done before anything is written
+    # ------------------------------------------------------------------
+    # The checks of the "Change status…" wizard, done before it writes
+    # anything.
+
+    def _dso_check_apply(self, lines):
+        """Refused before anything is written: an item of a company the
+        user does not work in, a specific action dated before today."""
+        # sudo: only the companies of the items are read, to name them in
+        # the refusal; the items themselves are written as the user.
+        foreign = lines.sudo().filtered(
+            lambda line: line.company_id not in self.env.user.company_ids
+        )
+        if foreign:
+            raise UserError(
+                self.env._(
+                    "Item %(item)s belongs to %(company)s, a company you do not "
+                    "work in: remove it from the selection.",
+                    item=foreign[0].move_name,
+                    company=foreign[0].company_id.name,
+                )
+            )
+        today = fields.Date.context_today(self)
+        if (
+            self.next_action == "specific"
+            and self.action_date
+            and self.action_date < today
+        ):
+            raise UserError(
+                self.env._(
+                    "The next action on %(items)s is dated %(date)s, before today: "
+                    "choose today or a later date.",
+                    items=", ".join(lines.mapped("move_name")),
+                    date=format_date(self.env, self.action_date),
+                )
+            )

@@ -1,0 +1,344 @@
+"""Carrying collection actions out: content, checks, channels.
+
+Kept apart from the action model the way ``account.move.send`` keeps sending
+apart from invoices: the action holds what is to be done; this model prepares
+the message, checks it, sends it through the action's channel and records the
+result. Every method takes the actions it works on as its first argument.
+
+A channel is a method ``_send_<action type>(actions, contents)`` listed by
+``_get_channel_methods()``: another addon adds or replaces a channel by
+extending that table. Letters (and the litigation file) are in
+``dso_collection_send_letter.py``, who receives what in
+``dso_collection_send_recipients.py``, the automatic batch and the sending window
+in ``dso_collection_send_automatic.py``, what comes back from the mail server
+(failures, bounces) in ``dso_collection_send_delivery.py``.
+"""
+
+from odoo import Command, api, models
+from odoo.exceptions import UserError
+from odoo.tools import is_html_empty
+
+from ...lib.constants import EMAIL_ACTION_TYPES
+
+
+class DsoCollectionSend(models.AbstractModel):
+    _name = "dso.collection.send"
+    _inherit = ["dso.collection.batch.mixin"]
+    _description = "Sending of collection actions"
+
+    # ------------------------------------------------------------------
+    # Entry points (the action's buttons and crons call these)
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _preview(self, actions):
+        """Render the template into the actions, where the collector reads
+        and edits it before sending."""
+        actions.write({"subject": False, "body_html": False, "sms_body": False})
+        self._prepare_contents(actions, store=True)
+
+    @api.model
+    def _send_now(self, actions):
+        """Check, then carry the actions out."""
+        for action in actions:
+            self._check_content(action)
+        self._carry_out(actions)
+
+    @api.model
+    def _carry_out(self, actions):
+        """Prepare the messages, send them through their channels, mark the
+        actions done and plan the customers' next steps. An action carried
+        out (automatically, or by hand while held) is no longer held."""
+        self._release_holds(actions)
+        contents = self._prepare_contents(actions)
+        self._send_by_channel(actions, contents)
+        actions._dso_set_done()
+        actions._plan_customers()
+
+    @api.model
+    def _get_channel_methods(self):
+        """Action type -> method sending a batch of actions of that type."""
+        return {
+            "email": self._send_email,
+            "interactive_email": self._send_email,
+            "internal_email": self._send_email,
+            "sms": self._send_sms,
+            "call": self._send_call,
+            "letter": self._send_letter,
+            "registered_letter": self._send_registered_letter,
+            "fax": self._send_fax,
+            "litigation": self._send_litigation,
+        }
+
+    @api.model
+    def _send_by_channel(self, actions, contents):
+        """One call per channel, with all the actions of that channel."""
+        channels = self._get_channel_methods()
+        for action_type in dict.fromkeys(actions.mapped("action_type")):
+            batch = actions.filtered(lambda a, t=action_type: a.action_type == t)
+            channels[action_type](batch, contents)
+
+    # ------------------------------------------------------------------
+    # Content
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _render_templates(self, actions):
+        """Subject, body and SMS text of the actions' templates, rendered by
+        Odoo (the hashtags are fields of the action): {action id: values}.
+        One rendering per template and language."""
+        result = {action.id: {} for action in actions}
+        for template in actions.mail_template_id:
+            batch = actions.filtered(
+                lambda a, t=template: a.mail_template_id == t and a.action_type != "sms"
+            )
+            subjects = template._render_field("subject", batch.ids, compute_lang=True)
+            bodies = template._render_field(
+                "body_html",
+                batch.ids,
+                compute_lang=True,
+                options={"post_process": True},
+            )
+            for action in batch:
+                result[action.id] = {
+                    "subject": subjects[action.id] or "",
+                    "body_html": bodies[action.id],
+                }
+        for template in actions.sms_template_id:
+            batch = actions.filtered(
+                lambda a, t=template: a.sms_template_id == t and a.action_type == "sms"
+            )
+            bodies = template._render_field("body", batch.ids, compute_lang=True)
+            for action in batch:
+                result[action.id] = {"sms_body": bodies[action.id] or ""}
+        return result
+
+    @api.model
+    def _uses_template(self, action):
+        """Whether the action's message comes from its template: the
+        collector did not write one."""
+        if action.action_type == "sms":
+            return not action.sms_body
+        return is_html_empty(action.body_html)
+
+    @api.model
+    def _prepare_contents(self, actions, store=False):
+        """Each action's message: its template rendered when the collector
+        did not write one, else the collector's message with the hashtags
+        typed in its text expanded.
+
+        Letters and SMS keep it on the action, which their channel reads; an
+        email keeps it in its mail only, unless ``store`` (the preview).
+
+        :return: {action id: {subject, body_html} or {sms_body}}
+        """
+        # The answer pages of interactive emails first: #interactive_link
+        # renders their address.
+        self._dso_prepare_requests(actions)
+        actions = actions.filtered(lambda action: action.action_type != "call")
+        # The items may have changed since the hashtags were last read.
+        actions._dso_invalidate_hashtags()
+        Hashtag = self.env["dso.hashtag"]
+        from_template = actions.filtered(self._uses_template)
+        rendered = self._render_templates(from_template)
+        contents = {}
+        for action in actions:
+            values = rendered.get(action.id)
+            if action.action_type == "sms":
+                if values is not None:
+                    content = {"sms_body": values.get("sms_body", "")}
+                else:
+                    content = {
+                        "sms_body": Hashtag._expand_message(
+                            action, action.sms_body, is_html=False
+                        )
+                    }
+            elif values is not None:
+                content = {
+                    "subject": values.get("subject") or action.subject or action.name,
+                    "body_html": values.get("body_html", ""),
+                }
+            else:
+                content = {
+                    "subject": Hashtag._expand_message(
+                        action, action.subject or action.name, is_html=False
+                    ),
+                    "body_html": Hashtag._expand_message(
+                        action, action.body_html, is_html=True
+                    ),
+                }
+            if store or action.action_type not in EMAIL_ACTION_TYPES:
+                action.write(content)
+            contents[action.id] = content
+        return contents
+
+    @api.model
+    def _check_content(self, action):
+        """Refuse a message or template with unknown hashtags, or nothing to
+        send."""
+        action.ensure_one()
+        Hashtag = self.env["dso.hashtag"]
+        unknown = (
+            Hashtag._find_unknown(action.subject or "")
+            + Hashtag._find_unknown(action.body_html or "", is_html=True)
+            + Hashtag._find_unknown(action.sms_body or "")
+        )
+        if self._uses_template(action):
+            template = (
+                action.sms_template_id
+                if action.action_type == "sms"
+                else action.mail_template_id
+            )
+            unknown += template._dso_unknown_hashtags() if template else []
+        if unknown:
+            raise UserError(
+                self.env._(
+                    "The message of action %(action)s for %(customer)s uses unknown "
+                    "hashtags: %(hashtags)s. Correct them; the hashtags are listed in "
+                    "the README and in the template editor's help.",
+                    action=action.name,
+                    customer=action.partner_id.display_name,
+                    hashtags=", ".join(f"#{name}" for name in dict.fromkeys(unknown)),
+                )
+            )
+        if (
+            action.action_type in EMAIL_ACTION_TYPES
+            and not action.mail_template_id
+            and is_html_empty(action.body_html)
+        ):
+            raise UserError(
+                self.env._(
+                    "Action %(action)s for %(customer)s has no message: choose a "
+                    "template or write the message, then send it.",
+                    action=action.name,
+                    customer=action.partner_id.display_name,
+                )
+            )
+
+    # ------------------------------------------------------------------
+    # Logging on the invoices
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _items_of(self, action):
+        """The items an action concerns: those it lists, else the customer's
+        open items that are not excluded (as its hashtags list them)."""
+        if action.line_ids:
+            return action.line_ids
+        Hashtag = self.env["dso.hashtag"]
+        return Hashtag._selected_items(action, Hashtag._read_items(action)[action.id])
+
+    @api.model
+    def _log_on_invoices(self, bodies):
+        """A note on each invoice concerned by the actions.
+
+        :param bodies: {action: note}
+        """
+        by_move = {}
+        for action, body in bodies.items():
+            for move in self._items_of(action).move_id:
+                by_move[move.id] = body
+        # One batch of notes, without notifications. sudo: collectors may not
+        # write on invoices; these are the invoices of the actions' own items,
+        # which the collector reads, and only a note is added.
+        moves = self.env["account.move"].browse(list(by_move)).sudo()
+        moves._message_log_batch(
+            bodies=by_move,
+            author_id=self.env.user.partner_id.id,
+            message_type="comment",
+        )
+
+    # ------------------------------------------------------------------
+    # Channels
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _send_email(self, actions, contents):
+        """Queue the actions' emails in one batch: each is a message on the
+        customer's chatter and a mail.mail the mail queue sends, created in
+        the transaction that marks the action done. Whether it is delivered
+        comes back later (``dso_collection_send_delivery.py``)."""
+        vals_list = []
+        subtype_id = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment")
+        for action in actions:
+            recipients = self._email_recipients(action)
+            if not recipients:
+                raise UserError(self._no_recipient_message(action))
+            author = action.user_id or self.env.user
+            content = contents[action.id]
+            vals_list.append(
+                {
+                    "model": "res.partner",
+                    "res_id": action.partner_id.id,
+                    "message_type": "comment",
+                    "subtype_id": subtype_id,
+                    "subject": content["subject"],
+                    "body": content["body_html"],
+                    "body_html": content["body_html"],
+                    "author_id": author.partner_id.id,
+                    "email_from": author.email_formatted
+                    or action.company_id.email_formatted,
+                    "recipient_ids": [Command.set(recipients.ids)],
+                    "auto_delete": False,
+                    "state": "outgoing",
+                }
+            )
+        # sudo: collectors may not create mails on customers they do not
+        # own; these mails are the actions' own messages to their customers,
+        # checked above (recipients, content).
+        mails = self.env["mail.mail"].sudo().create(vals_list)
+        notes = {}
+        for action, mail in zip(actions, mails, strict=True):
+            action.write(
+                {
+                    "mail_id": mail.id,
+                    "message_id": mail.mail_message_id.id,
+                    "send_error": False,
+                }
+            )
+            notes[action] = self.env._(
+                "Collection email “%(subject)s” sent to %(recipients)s.",
+                subject=mail.subject,
+                recipients=", ".join(mail.recipient_ids.mapped("email")),
+            )
+        self._log_on_invoices(notes)
+        self._dso_interactive_emails_sent(actions)
+
+    @api.model
+    def _send_sms(self, actions, contents):
+        for action in actions:
+            number = action.partner_id._dso_sms_number()
+            if not (action.sms_body or "").strip():
+                raise UserError(
+                    self.env._(
+                        "Action %(action)s for %(customer)s has no SMS text: choose "
+                        "an SMS template or write the text.",
+                        action=action.name,
+                        customer=action.partner_id.display_name,
+                    )
+                )
+            # sudo: as for emails, the customer's chatter keeps the SMS.
+            message = action.partner_id.sudo()._message_sms(
+                action.sms_body, sms_numbers=[number], put_in_queue=True
+            )
+            # sudo: only administrators read sms.sms; this is the SMS just
+            # queued for the message above, kept to follow its delivery.
+            sms = (
+                self.env["sms.sms"]
+                .sudo()
+                .search([("mail_message_id", "=", message.id)], limit=1)
+            )
+            action.write(
+                {"message_id": message.id, "sms_id": sms.id, "send_error": False}
+            )
+            self._log_on_invoices(
+                {
+                    action: self.env._(
+                        "Collection SMS sent to %(number)s.", number=number
+                    )
+                }
+            )
+
+    @api.model
+    def _send_call(self, actions, contents):
+        """Nothing to send: the call was made; its activity is closed."""

@@ -1,0 +1,429 @@
+""""""
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+# Ratio measures, computed per group from the group's summed amounts (see
+# _read_group_select): DSO-like ones are "amount / sales x days", where the
+# amount is the average month-end amount over the months of the group and
+# the days the calendar days those months cover.
+DAYS_RATIOS = {
+    "dso": "receivable_end",
+    "best_dso": "not_due_end",
+    "add": "overdue_net_end",
+}
+
+PERCENT_RATIOS = {
+    "overdue_ratio": ("overdue_end", "receivable_end"),
+    "cei": ("cei_collected", "cei_collectible"),
+}
+
+# How ``_kpi_query`` groups the amounts: the key of a row.
+GROUPS = ("company", "collector", "partner")
+
+
+class DsoCollectionKpi(models.Model):
+    """Collection KPIs: one read-only row per company, customer and month
+    (the last 24 months, the current one up to today), with the amounts the
+    KPIs are made of: sales, receivables at the start and the end of the
+    month, and the end-of-month receivables split into not due and overdue
+    by age. The ratios (DSO, best possible DSO, ADD, CEI, overdue ratio) are
+    computed for any group of rows from the group's sums, so that the pivot
+    and the graph show them right per collector, customer, month, quarter or
+    year. The countback DSO needs the months before, month by month: the
+    dashboard computes it (``dso.collection.dashboard``).
+
+    Everything is read from the accounting: posted receivable journal items,
+    their dates and due dates, and their partial reconciliations dated up to
+    each month end (what was open at that date), in the company's currency.
+    """
+
+    _name = "dso.collection.kpi"
+    _inherit = ["dso.report.mixin"]
+    _description = "Collection KPIs"
+    _auto = False
+    _order = "month desc, partner_id"
+    _depends = {
+        "account.move.line": [
+            "account_id",
+            "amount_residual",
+            "balance",
+            "company_id",
+            "date",
+            "date_maturity",
+            "parent_state",
+            "partner_id",
+            "reconciled",
+        ],
+        "account.partial.reconcile": ["amount", "debit_move_id", "max_date"],
+        "res.partner": ["commercial_partner_id", "dso_collector_id"],
+    }
+
+    month = fields.Date(readonly=True)
+    month_end = fields.Date(readonly=True, aggregator="max")
+    days = fields.Integer(
+        readonly=True,
+        aggregator="max",
+        help="Calendar days of the month (up to today for the current one).",
+    )
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    collector_id = fields.Many2one("res.users", readonly=True)
+    sales = fields.Monetary(
+        currency_field="currency_id",
+        readonly=True,
+        help="Customer invoices minus credit notes of the month, taxes included.",
+    )
+    receivable_start = fields.Monetary(
+        string="Receivables at start", currency_field="currency_id", readonly=True
+    )
+    receivable_end = fields.Monetary(
+        string="Receivables at end",
+        currency_field="currency_id",
+        readonly=True,
+        help="Balance of the receivable accounts at the end of the month.",
+    )
+    not_due_end = fields.Monetary(
+        string="Not due at end", currency_field="currency_id", readonly=True
+    )
+    overdue_end = fields.Monetary(
+        string="Overdue at end",
+        currency_field="currency_id",
+        readonly=True,
+        help="Open invoices past their due date at the end of the month.",
+    )
+    overdue_net_end = fields.Monetary(
+        string="Overdue net of credits",
+        currency_field="currency_id",
+        readonly=True,
+        help="Receivables at end minus what is not due yet: the overdue "
+        "invoices less the unmatched payments and credit notes.",
+    )
+    band_1_30 = fields.Monetary(
+        string="1-30 days", currency_field="currency_id", readonly=True
+    )
+    band_31_60 = fields.Monetary(
+        string="31-60 days", currency_field="currency_id", readonly=True
+    )
+    band_61_90 = fields.Monetary(
+        string="61-90 days", currency_field="currency_id", readonly=True
+    )
+    band_90_plus = fields.Monetary(
+        string="Over 90 days", currency_field="currency_id", readonly=True
+    )
+    cei_collected = fields.Monetary(
+        string="Collected",
+        currency_field="currency_id",
+        readonly=True,
+        help="Receivables at start + sales - receivables at end.",
+    )
+    cei_collectible = fields.Monetary(
+        string="Collectible",
+        currency_field="currency_id",
+        readonly=True,
+        help="Receivables at start + sales - not due at end.",
+    )
+    dso = fields.Float(
+        string="DSO (days)",
+        digits=(16, 1),
+        readonly=True,
+        aggregator="avg",
+        help="Receivables at end / sales x days of the period.",
+    )
+    best_dso = fields.Float(
+        string="Best possible DSO (days)",
+        digits=(16, 1),
+        readonly=True,
+        aggregator="avg",
+        help="Not due at end / sales x days of the period.",
+    )
+    add = fields.Float(
+        string="Average days delinquent",
+        digits=(16, 1),
+        readonly=True,
+        aggregator="avg",
+        help="DSO minus best possible DSO.",
+    )
+    overdue_ratio = fields.Float(
+        string="Overdue ratio (%)",
+        digits=(16, 1),
+        readonly=True,
+        aggregator="avg",
+        help="Overdue at end / receivables at end.",
+    )
+    cei = fields.Float(
+        string="CEI (%)",
+        digits=(16, 1),
+        readonly=True,
+        aggregator="avg",
+        help="Collection effectiveness index: collected / collectible.",
+    )
+
+    @api.model
+    def _company_query(self, company, today):
+        """The last 24 months of ``company``, the current one up to today."""
+        first = today.replace(day=1) - relativedelta(months=23)
+        return self._view_query(company, first, today)
+
+    @api.model
+    def _view_query(self, company, first_month, today):
+        """The rows of one company: its customers' amounts month by month,
+        with their collector and their own ratios."""
+        Partner = self.env["res.partner"].with_company(company)
+        return SQL(
+            """
+            SELECT k.id, k.month, k.month_end, k.days, k.company_id,
+                   k.currency_id, k.group_id AS partner_id,
+                   %(collector)s AS collector_id,
+                   k.sales, k.receivable_start, k.receivable_end,
+                   k.not_due_end, k.overdue_end, k.overdue_net_end,
+                   k.band_1_30, k.band_31_60, k.band_61_90, k.band_90_plus,
+                   k.cei_collected, k.cei_collectible,
+                   k.receivable_end / %(sales)s * k.days AS dso,
+                   k.not_due_end / %(sales)s * k.days AS best_dso,
+                   k.overdue_net_end / %(sales)s * k.days AS add,
+                   100.0 * k.overdue_end / NULLIF(k.receivable_end, 0)
+                       AS overdue_ratio,
+                   100.0 * k.cei_collected / NULLIF(k.cei_collectible, 0) AS cei
+              FROM (%(kpi)s) k
+              JOIN res_partner cp ON cp.id = k.group_id
+            """,
+            collector=Partner._field_to_sql("cp", "dso_collector_id"),
+            kpi=self._kpi_query(company, first_month, today, "partner"),
+            # No DSO without sales, nor when credit notes exceed them.
+            sales=SQL("(CASE WHEN k.sales > 0 THEN k.sales END)"),
+        )
+
+    # ------------------------------------------------------------------
+    # Ratios per group
+    # ------------------------------------------------------------------
+
+    _dso_percent_ratios = PERCENT_RATIOS
+
+    @api.model
+    def _dso_ratio_select(self, fname, query):
+        """A DSO is the average month-end amount over the months the group
+        spans, divided by the group's sales, times the days those months
+        cover; a percentage is 100 x sum(numerator) / sum(denominator). For
+        one month it is the month's own figure."""
+        if fname in DAYS_RATIOS:
+            month = self._field_to_sql(self._table, "month", query)
+            month_end = self._field_to_sql(self._table, "month_end", query)
+            months = SQL(
+                "(EXTRACT(YEAR FROM AGE(MAX(%(m)s), MIN(%(m)s))) * 12"
+                " + EXTRACT(MONTH FROM AGE(MAX(%(m)s), MIN(%(m)s))) + 1)",
+                m=month,
+            )
+            return SQL(
+                "SUM(%(amount)s) / %(months)s"
+                " / (CASE WHEN SUM(%(sales)s) > 0 THEN SUM(%(sales)s) END)"
+                " * (MAX(%(end)s) - MIN(%(m)s) + 1)",
+                amount=self._field_to_sql(self._table, DAYS_RATIOS[fname], query),
+                months=months,
+                sales=self._field_to_sql(self._table, "sales", query),
+                end=month_end,
+                m=month,
+            )
+        return super()._dso_ratio_select(fname, query)
+
+    # ------------------------------------------------------------------
+    # The query
+    # ------------------------------------------------------------------
+    # The query of the collection KPIs (``dso.collection.kpi``): the amounts
+    # the KPIs are made of, per group and month, read from the accounting in one
+    # statement. The view rows, the ratios and the dashboard are built on it.
+
+    @api.model
+    def _kpi_query(self, company, first_month, today, group, partner_ids=None):
+        """The KPI amounts of ``company`` per group and month, from the month
+        of ``first_month`` to the month of ``today`` (up to today).
+
+        :param group: ``company`` (one row a month), ``collector`` or
+            ``partner`` (the customer): the ``group_id`` of the rows
+        :param partner_ids: only these customers (commercial partners)
+        """
+        assert group in GROUPS
+        Partner = self.env["res.partner"].with_company(company)
+        group_sql = {
+            "company": SQL("%s", company.id),
+            "collector": Partner._field_to_sql("cp", "dso_collector_id"),
+            "partner": SQL("cp.id"),
+        }[group]
+        first_month = first_month.replace(day=1)
+        partner_filter = (
+            SQL("AND cp.id IN %s", tuple(partner_ids) or (0,))
+            if partner_ids is not None
+            else SQL()
+        )
+        return SQL(
+            """
+            WITH months AS (
+                SELECT m::date AS month,
+                       LEAST((m + INTERVAL '1 month' - INTERVAL '1 day')::date,
+                             %(today)s::date) AS month_end
+                  FROM generate_series(%(first)s::date, %(today)s::date,
+                                       INTERVAL '1 month') m
+            ),
+            -- The group of each customer (its collector ..., 0 for none),
+            -- read once per customer rather than once per journal item.
+            grp AS MATERIALIZED (
+                SELECT cp.id AS partner_id, COALESCE(%(group)s, 0) AS group_id
+                  FROM res_partner cp
+                 WHERE cp.id = cp.commercial_partner_id
+                   %(partner_filter)s
+            ),
+            line AS MATERIALIZED (
+                SELECT aml.id,
+                       grp.group_id,
+                       aml.date,
+                       aml.date - EXTRACT(DAY FROM aml.date)::int + 1 AS date_month,
+                       COALESCE(aml.date_maturity, aml.date) AS due,
+                       aml.balance,
+                       aml.amount_residual,
+                       aml.reconciled,
+                       am.move_type IN ('out_invoice', 'out_refund') AS is_sale
+                  FROM account_move_line aml
+                  JOIN account_move am ON am.id = aml.move_id
+                  JOIN res_partner p ON p.id = aml.partner_id
+                  JOIN grp ON grp.partner_id = p.commercial_partner_id
+                 WHERE aml.company_id = %(company)s
+                   AND aml.parent_state = 'posted'
+                   AND aml.date <= %(today)s
+                   AND aml.account_id IN (
+                        SELECT acc.id
+                          FROM account_account acc
+                         WHERE acc.account_type = 'asset_receivable')
+            ),
+            -- Receivables and sales by group and month; everything before
+            -- the first month is its opening balance.
+            movement AS (
+                SELECT group_id,
+                       GREATEST(date_month, %(opening)s::date) AS month,
+                       SUM(balance) AS amount,
+                       SUM(balance) FILTER (WHERE is_sale) AS sales
+                  FROM line
+                 GROUP BY 1, 2
+            ),
+            ledger AS (
+                SELECT g.group_id, mo.month, mo.month_end,
+                       COALESCE(mv.sales, 0) AS sales,
+                       SUM(COALESCE(mv.amount, 0)) OVER w
+                           - COALESCE(mv.amount, 0)
+                           + COALESCE(op.amount, 0) AS receivable_start,
+                       SUM(COALESCE(mv.amount, 0)) OVER w
+                           + COALESCE(op.amount, 0) AS receivable_end
+                  FROM (SELECT DISTINCT group_id FROM movement) g
+                 CROSS JOIN months mo
+                  LEFT JOIN movement mv
+                         ON mv.group_id = g.group_id
+                        AND mv.month = mo.month
+                  LEFT JOIN movement op
+                         ON op.group_id = g.group_id
+                        AND op.month = %(opening)s::date
+                WINDOW w AS (PARTITION BY g.group_id ORDER BY mo.month)
+            ),
+            -- What was left to pay on each invoice at each month end. An
+            -- invoice nothing was ever reconciled with is open for its full
+            -- amount from the month of its date on: those are added up by
+            -- group, due date and month first. The others are read one by
+            -- one: their amount less the reconciliations dated up to the
+            -- month end, until the month they were fully paid.
+            untouched AS (
+                SELECT group_id, due, date_month AS from_month,
+                       SUM(balance) AS residual
+                  FROM line
+                 WHERE balance > 0
+                   AND amount_residual = balance
+                   AND NOT reconciled
+                 GROUP BY 1, 2, 3
+            ),
+            touched AS (
+                SELECT line.id, line.group_id, line.date, line.due,
+                       line.balance, line.reconciled
+                  FROM line
+                 WHERE line.balance > 0
+                   AND (line.amount_residual != line.balance OR line.reconciled)
+            ),
+            partial AS (
+                SELECT pr.debit_move_id AS line_id, pr.max_date, pr.amount
+                  FROM account_partial_reconcile pr
+                  JOIN touched ON touched.id = pr.debit_move_id
+            ),
+            paid AS (
+                SELECT t.id, t.group_id, t.date, t.due, t.balance,
+                       CASE WHEN t.reconciled THEN MAX(pa.max_date) END AS paid_on
+                  FROM touched t
+                  LEFT JOIN partial pa ON pa.line_id = t.id
+                 GROUP BY t.id, t.group_id, t.date, t.due, t.balance, t.reconciled
+            ),
+            aged AS (
+                SELECT u.group_id, mo.month, mo.month_end - u.due AS days_late,
+                       u.residual
+                  FROM untouched u
+                  JOIN months mo ON mo.month >= u.from_month
+                 UNION ALL
+                SELECT t.group_id, mo.month, mo.month_end - t.due,
+                       t.balance - COALESCE(SUM(pa.amount), 0)
+                  FROM paid t
+                  JOIN months mo
+                    ON t.date <= mo.month_end
+                   AND (t.paid_on IS NULL OR t.paid_on > mo.month_end)
+                  LEFT JOIN partial pa
+                         ON pa.line_id = t.id
+                        AND pa.max_date <= mo.month_end
+                 GROUP BY t.id, t.group_id, t.due, t.balance, mo.month, mo.month_end
+            ),
+            aging AS (
+                SELECT group_id, month,
+                       SUM(residual) FILTER (WHERE days_late <= 0) AS not_due,
+                       SUM(residual) FILTER (WHERE days_late > 0) AS overdue,
+                       SUM(residual) FILTER (WHERE days_late BETWEEN 1 AND 30)
+                           AS band_1_30,
+                       SUM(residual) FILTER (WHERE days_late BETWEEN 31 AND 60)
+                           AS band_31_60,
+                       SUM(residual) FILTER (WHERE days_late BETWEEN 61 AND 90)
+                           AS band_61_90,
+                       SUM(residual) FILTER (WHERE days_late > 90) AS band_90_plus
+                  FROM aged
+                 GROUP BY 1, 2
+            )
+            SELECT (%(company)s::bigint * 1000000000
+                    + l.group_id) * 100000
+                   + (EXTRACT(YEAR FROM l.month) * 12
+                      + EXTRACT(MONTH FROM l.month))::bigint AS id,
+                   l.group_id,
+                   l.month,
+                   l.month_end,
+                   (l.month_end - l.month + 1) AS days,
+                   %(company)s AS company_id,
+                   %(currency)s AS currency_id,
+                   l.sales,
+                   l.receivable_start,
+                   l.receivable_end,
+                   COALESCE(a.not_due, 0) AS not_due_end,
+                   COALESCE(a.overdue, 0) AS overdue_end,
+                   l.receivable_end - COALESCE(a.not_due, 0) AS overdue_net_end,
+                   COALESCE(a.band_1_30, 0) AS band_1_30,
+                   COALESCE(a.band_31_60, 0) AS band_31_60,
+                   COALESCE(a.band_61_90, 0) AS band_61_90,
+                   COALESCE(a.band_90_plus, 0) AS band_90_plus,
+                   l.receivable_start + l.sales - l.receivable_end AS cei_collected,
+                   l.receivable_start + l.sales - COALESCE(a.not_due, 0)
+                       AS cei_collectible
+              FROM ledger l
+              LEFT JOIN aging a
+                     ON a.group_id = l.group_id
+                    AND a.month = l.month
+             WHERE l.sales != 0 OR l.receivable_start != 0 OR l.receivable_end != 0
+            """,
+            today=today,
+            first=first_month,
+            opening=first_month - relativedelta(months=1),
+            company=company.id,
+            currency=company.currency_id.id,
+            group=group_sql,
+            partner_filter=partner_filter,
+        )

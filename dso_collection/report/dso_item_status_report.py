@@ -1,0 +1,185 @@
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+AGE_BANDS = [
+    ("1_30", "1-30 days late"),
+    ("31_60", "31-60 days late"),
+    ("61_90", "61-90 days late"),
+    ("90_plus", "Over 90 days late"),
+]
+
+# Rates are shares of the rows they group, not sums or averages of per-row
+# values: read_group computes them from their numerator and denominator.
+RATE_FIELDS = {
+    "item_rate": ("qualified_count", "item_count"),
+    "amount_rate": ("qualified_amount", "amount_overdue"),
+}
+
+
+class DsoItemStatusReport(models.Model):
+    """Item status report: one read-only row per overdue open item, with its
+    customer, collector, status and age band, to measure the qualification
+    rate (the share of overdue items, and of the overdue amount, that carry a
+    status) by collector, customer, status and age band.
+
+    A query, not a stored table: it is the planner's open items (the ones the
+    collectors see: above "ignore transactions below") that are overdue on
+    the user's today, read by PostgreSQL when the report is read. Today is the
+    Python one (``fields.Date.context_today``), passed as a parameter, so the
+    days late follow the user's timezone (and a frozen clock in the tests)
+    rather than the database's ``CURRENT_DATE``.
+    """
+
+    _name = "dso.item.status.report"
+    _inherit = ["dso.report.mixin"]
+    _description = "Item status report"
+    _auto = False
+    _rec_name = "line_id"
+    _order = "due_date, id"
+    _depends = {
+        "account.move.line": [
+            "account_id",
+            "amount_residual",
+            "company_id",
+            "date",
+            "date_maturity",
+            "dso_status_id",
+            "move_id",
+            "parent_state",
+            "partner_id",
+            "reconciled",
+        ],
+        "res.partner": ["commercial_partner_id", "dso_collector_id"],
+    }
+
+    line_id = fields.Many2one("account.move.line", string="Item", readonly=True)
+    move_id = fields.Many2one("account.move", string="Entry", readonly=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    collector_id = fields.Many2one("res.users", readonly=True)
+    status_id = fields.Many2one("dso.item.status", readonly=True)
+    is_qualified = fields.Boolean(
+        string="Qualified", readonly=True, help="The item carries a status."
+    )
+    due_date = fields.Date(readonly=True)
+    days_late = fields.Integer(readonly=True, aggregator="max")
+    age_band = fields.Selection(AGE_BANDS, readonly=True)
+    amount_overdue = fields.Monetary(
+        string="Amount overdue",
+        currency_field="currency_id",
+        readonly=True,
+        help="Residual amount of the item, in the company's currency.",
+    )
+    qualified_amount = fields.Monetary(
+        currency_field="currency_id",
+        readonly=True,
+        help="Amount overdue of the items that carry a status.",
+    )
+    item_count = fields.Integer(string="Overdue items", readonly=True)
+    qualified_count = fields.Integer(string="Qualified items", readonly=True)
+    item_rate = fields.Float(
+        string="Item rate (%)",
+        digits=(16, 1),
+        readonly=True,
+        aggregator="avg",
+        help="Share of the overdue items that carry a status.",
+    )
+    amount_rate = fields.Float(
+        string="Amount rate (%)",
+        digits=(16, 1),
+        readonly=True,
+        aggregator="avg",
+        help="Share of the overdue amount that carries a status.",
+    )
+
+    @api.model
+    def _company_query(self, company, today):
+        """The rows of one company: its open items overdue on ``today``."""
+        planner = self.env["dso.collection.planner"]
+        Partner = self.env["res.partner"].with_company(company)
+        qualified = SQL("aml.dso_status_id IS NOT NULL")
+        days_late = SQL("(%s::date - item.due)", today)
+        return SQL(
+            """
+            WITH item(id, partner_id, due, date, residual, excluded, overdue) AS (
+                    %(open_items)s
+                 )
+            SELECT item.id AS id,
+                   item.id AS line_id,
+                   aml.move_id AS move_id,
+                   item.partner_id AS partner_id,
+                   %(company)s AS company_id,
+                   %(currency)s AS currency_id,
+                   %(collector)s AS collector_id,
+                   aml.dso_status_id AS status_id,
+                   %(qualified)s AS is_qualified,
+                   item.due AS due_date,
+                   %(days_late)s AS days_late,
+                   CASE WHEN %(days_late)s <= 30 THEN '1_30'
+                        WHEN %(days_late)s <= 60 THEN '31_60'
+                        WHEN %(days_late)s <= 90 THEN '61_90'
+                        ELSE '90_plus'
+                   END AS age_band,
+                   item.residual AS amount_overdue,
+                   CASE WHEN %(qualified)s THEN item.residual ELSE 0 END
+                       AS qualified_amount,
+                   1 AS item_count,
+                   CASE WHEN %(qualified)s THEN 1 ELSE 0 END AS qualified_count,
+                   CASE WHEN %(qualified)s THEN 100.0 ELSE 0.0 END AS item_rate,
+                   CASE WHEN %(qualified)s THEN 100.0 ELSE 0.0 END AS amount_rate
+              FROM item
+              JOIN account_move_line aml ON aml.id = item.id
+              JOIN res_partner p ON p.id = item.partner_id
+             WHERE item.overdue
+            """,
+            open_items=planner._open_items_query(company, today=today),
+            company=company.id,
+            currency=company.currency_id.id,
+            collector=Partner._field_to_sql("p", "dso_collector_id"),
+            qualified=qualified,
+            days_late=days_late,
+        )
+
+    # A rate aggregates as the share of its group: for the item rate it
+    # equals the average of the rows' 0 or 100; the amount rate weighs each
+    # item by its amount, which an average would not.
+    _dso_percent_ratios = RATE_FIELDS
+
+    @api.model
+    def _get_qualification_figures(self, domain):
+        """Counts, amounts and rates of the overdue items of ``domain`` (in
+        the allowed companies, the record rules applying)."""
+        [(count, qualified, amount, qualified_amount, item_rate, amount_rate)] = (
+            self._read_group(
+                domain,
+                aggregates=[
+                    "item_count:sum",
+                    "qualified_count:sum",
+                    "amount_overdue:sum",
+                    "qualified_amount:sum",
+                    "item_rate:avg",
+                    "amount_rate:avg",
+                ],
+            )
+        )
+        return {
+            "item_count": count or 0,
+            "qualified_count": qualified or 0,
+            "amount_overdue": amount or 0.0,
+            "qualified_amount": qualified_amount or 0.0,
+            "item_rate": item_rate if count else None,
+            "amount_rate": amount_rate if amount else None,
+        }
+
+    @api.model
+    def get_qualification_rate(self):
+        """The qualification rates the agenda shows: of every overdue item of
+        the allowed companies (``all``), and of the current user's customers
+        (``mine``). A rate is ``None`` when there is no overdue item."""
+        return {
+            "all": self._get_qualification_figures([]),
+            "mine": self._get_qualification_figures(
+                [("collector_id", "=", self.env.uid)]
+            ),
+        }
