@@ -8,18 +8,12 @@ differ from the English text, and the share of terms left identical to the
 English. Exits 1 when a problem is found.
 """
 
-import importlib.util
 import sys
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-CHECKS = REPO / "dso_collection" / "tests" / "po_checks.py"
+import po_checks as checks
 
 
 def main(langs):
-    spec = importlib.util.spec_from_file_location("po_checks", CHECKS)
-    checks = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(checks)
     pot = checks.load(checks.I18N_DIR / "dso_collection.pot")
     failed = False
     for lang in langs or checks.LANGUAGES:

@@ -23,8 +23,8 @@ python -m pytest -p no:cacheprovider \
 # scripts: crash safety, concurrency, multi-worker; each bounded in time.
 if [ "$#" -eq 0 ]; then
     for script in crash_test:600 concurrency_test:420 workers_test:480; do
-        log "Running tools/${script%%:*}.sh (at most ${script##*:} s)"
-        timeout --kill-after=30 "${script##*:}" bash "$REPO_ROOT/tools/${script%%:*}.sh" ||
-            die "tools/${script%%:*}.sh failed or ran out of time (see its output above)"
+        log "Running tools/fault/${script%%:*}.sh (at most ${script##*:} s)"
+        timeout --kill-after=30 "${script##*:}" bash "$REPO_ROOT/tools/fault/${script%%:*}.sh" ||
+            die "tools/fault/${script%%:*}.sh failed or ran out of time (see its output above)"
     done
 fi

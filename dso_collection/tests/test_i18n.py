@@ -1,7 +1,9 @@
 import html
+import importlib.util
 import io
 import json
 from datetime import date
+from pathlib import Path
 
 import polib
 from freezegun import freeze_time
@@ -12,9 +14,21 @@ from odoo.tools import format_amount, format_date, formatLang
 from odoo.tools.translate import PoFileReader, trans_export
 
 from ..models.dso_legal_mentions import legal_regime
-from . import po_checks
 from .common import DsoCollectionHttpCommon
 from .test_hashtags import HashtagCommon
+
+
+def _load_po_checks():
+    """The translation checks of ``tools/po_checks.py`` (beside
+    ``tools/i18n_check.py``, which runs them without Odoo)."""
+    path = Path(__file__).resolve().parents[2] / "tools" / "po_checks.py"
+    spec = importlib.util.spec_from_file_location("dso_po_checks", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+po_checks = _load_po_checks()
 
 # The language of each translation file, as Odoo names it.
 LANG_CODES = {

@@ -2,12 +2,12 @@
 # Multi-worker deployment: starts the demo command with two HTTP workers, a
 # cron worker and the websocket (evented) server, checks the processes, the
 # login page, JSON-RPC calls served by both workers, the demo's answer page
-# and the websocket port (tools/workers_test.py), then stops the server and
+# and the websocket port (tools/fault/workers_test.py), then stops the server and
 # drops its database. The last line is one JSON object of figures; the exit
 # status 1 on any failed check.
-# Usage: tools/workers_test.sh   (or: make workers-test)
+# Usage: tools/fault/workers_test.sh   (or: make workers-test)
 # DSO_WORKERS_DB (dso_workers), DSO_WORKERS_PORT (8169), DSO_GEVENT_PORT (8172).
-source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../common.sh"
 prepare
 
 DB="${DSO_WORKERS_DB:-dso_workers}"
@@ -49,7 +49,7 @@ DSO_DEMO_DB="$DB" DSO_DEMO_LANGS="" DSO_PORT="$PORT" setsid bash "$REPO_ROOT/too
 SERVER=$!
 
 status=0
-python "$REPO_ROOT/tools/workers_test.py" --log "$LOG" --database "$DB" \
+python "$REPO_ROOT/tools/fault/workers_test.py" --log "$LOG" --database "$DB" \
     --port "$PORT" --gevent-port "$GEVENT_PORT" || status=$?
 stop_server
 if [ "$status" != 0 ]; then

@@ -1,17 +1,17 @@
 """Side-by-side benchmark: our planner, the OCA peer and the SQL floor.
 
-Run by tools/bench_compare.sh (``make bench-compare SIZE=S|L``), one OS
+Run by tools/bench/bench_compare.sh (``make bench-compare SIZE=S|L``), one OS
 process per step so that each contender's peak memory is its own:
 
-    python tools/bench_compare.py build --config F --database D --size S
-    python tools/bench_compare.py ours --config F --database D
-    python tools/bench_compare.py report --size S --parts DIR [--keep FILE]
+    python tools/bench/bench_compare.py build --config F --database D --size S
+    python tools/bench/bench_compare.py ours --config F --database D
+    python tools/bench/bench_compare.py report --size S --parts DIR [--keep FILE]
 
 ``build`` fills a fresh database with the benchmark ledger (the sizes of
 ``make bench``), every customer on ONE scenario with the six steps of L;
 ``ours`` plans the agenda twice with ``dso.collection.planner._cron_plan()``;
-tools/bench_peer.py measures ``account_credit_control`` on a clone of the
-database and tools/bench_floor.py the SQL floor; ``report`` puts the parts
+tools/bench/bench_peer.py measures ``account_credit_control`` on a clone of the
+database and tools/bench/bench_floor.py the SQL floor; ``report`` puts the parts
 together and prints, as the last line on stdout, one JSON object with the
 times, query counts, ratios and targets. Progress goes to stderr.
 """

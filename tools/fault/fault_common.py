@@ -1,11 +1,12 @@
-"""Shared by the fault scripts (tools/crash_test.py, tools/concurrency_test.py):
-the ledger they run on and the scheduled actions run in separate OS
-processes (their checks: tools/fault_checks.py).
+"""Shared by the fault scripts (tools/fault/crash_test.py and
+tools/fault/concurrency_test.py): the ledger they run on and the
+scheduled actions run in separate OS processes (their checks:
+tools/fault/fault_checks.py).
 
 As a script, it is the worker those scripts start:
 
-    python tools/fault_common.py --config FILE --database DB --job plan
-    python tools/fault_common.py --config FILE --database DB --job plan,send --wait
+    python tools/fault/fault_common.py --config FILE --database DB --job plan
+    python tools/fault/fault_common.py --config F --database DB --job plan,send --wait
 
 runs the daily planning and/or the automatic sending the way the scheduler
 runs them (with a progress record: each batch is committed), prints
@@ -77,7 +78,7 @@ def build_fault_dataset(env, customers, items_per_customer, batch_size):
     customer has an overdue item, so the first planning makes about one due
     automatic email per customer. The sending window is open all day, every
     day, and the reconciliation guard off (the ledger's credit notes would
-    hold their customers), as in tools/bench.py."""
+    hold their customers), as in tools/bench/bench.py."""
     company = env.ref("base.main_company")
     ensure_chart(env, company)
     with timed("customers (ORM create)"):
@@ -224,13 +225,14 @@ class Worker:
 
 
 def run_as_cron(env, xmlid, method):
-    """Call ``dso.collection.action.<method>()`` as the scheduler does: as the
-    scheduled action's user, with a progress record (so its batches are
-    committed one by one)."""
+    """Call the scheduled action's ``<method>()`` on its model (the planner,
+    the send service) as the scheduler does: as the scheduled action's
+    user, with a progress record (so its batches are committed one by
+    one)."""
     cron = env.ref(xmlid)
     cron, _progress = cron.with_user(cron.user_id)._add_progress()
     env.cr.commit()
-    result = getattr(cron.env["dso.collection.action"], method)()
+    result = getattr(cron.env[cron.model_id.model], method)()
     env.cr.commit()
     return result
 

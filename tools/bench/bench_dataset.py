@@ -1,5 +1,5 @@
 """The synthetic ledger of the benchmark: customers, collectors, scenarios
-and open items, built fast in a fresh database (see tools/bench.py)."""
+and open items, built fast in a fresh database (see tools/bench/bench.py)."""
 
 import sys
 import time
@@ -208,7 +208,7 @@ def count_open_items(env, company):
 
 def build_dataset(env, size, single_scenario=False):
     """The ledger of ``size``; with ``single_scenario``, every customer
-    follows one scenario with the steps of L (tools/bench_compare.py)."""
+    follows one scenario with the steps of L (tools/bench/bench_compare.py)."""
     spec = SIZES[size]
     if single_scenario:
         spec = dict(spec, scenarios=1, steps=SIZES["L"]["steps"])

@@ -3,10 +3,10 @@
 # sending at the same moment on one database of 1 100 customers (about
 # 1 100 due automatic emails), as two cron workers would; checks that they
 # shared the planning batches and that no email went twice or was left
-# (tools/concurrency_test.py). The last line is one JSON object of figures;
+# (tools/fault/concurrency_test.py). The last line is one JSON object of figures;
 # the exit status 1 on any violation.
-# Usage: tools/concurrency_test.sh   (or: make concurrency-test)
-source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+# Usage: tools/fault/concurrency_test.sh   (or: make concurrency-test)
+source "$(dirname "${BASH_SOURCE[0]}")/../common.sh"
 prepare
 
 DB="${DSO_CONCURRENCY_DB:-dso_concurrency}"
@@ -20,6 +20,8 @@ WITHOUT_DEMO=all write_odoo_config "$DB" "$CONF"
 
 fresh_database "$DB" "$CONF"
 
-cd "$REPO_ROOT/tools"
+cd "$REPO_ROOT/tools/fault"
+# The fault scripts build their ledger with the benchmark's dataset code.
+export PYTHONPATH="$REPO_ROOT/tools/bench${PYTHONPATH:+:$PYTHONPATH}"
 python concurrency_test.py --config "$CONF" --database "$DB" "$@" ||
     die "concurrency test failed on $DB (see the figures and the log above)"

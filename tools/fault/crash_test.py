@@ -1,11 +1,11 @@
 """Crash safety of the daily planning and of the automatic sending.
 
-Run by tools/crash_test.sh on a fresh database with dso_collection installed:
+Run by tools/fault/crash_test.sh on a fresh database with dso_collection installed:
 
-    python tools/crash_test.py --config FILE --database dso_h2_crash
+    python tools/fault/crash_test.py --config FILE --database dso_h2_crash
 
 It builds a ledger whose first planning makes about one due automatic email
-per customer (tools/fault_common.py), copies it (``createdb -T``) and plans
+per customer (tools/fault/fault_common.py), copies it (``createdb -T``) and plans
 the copy once, cleanly: the reference agenda. On the test database it starts
 the planner in a separate OS process, kills it (SIGKILL) after a random
 delay, several times, then runs it to its end: the open actions must be

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import polib
 
-I18N_DIR = Path(__file__).resolve().parent.parent / "i18n"
+I18N_DIR = Path(__file__).resolve().parent.parent / "dso_collection" / "i18n"
 
 # The 14 languages shipped besides English (file name without ".po").
 LANGUAGES = (

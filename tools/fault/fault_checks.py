@@ -1,5 +1,5 @@
-"""The checks of the fault scripts (tools/crash_test.py,
-tools/concurrency_test.py): the agenda and the emails as they are in the
+"""The checks of the fault scripts (tools/fault/crash_test.py,
+tools/fault/concurrency_test.py): the agenda and the emails as they are in the
 database, read in plain SQL."""
 
 from datetime import timedelta

@@ -1,6 +1,6 @@
-"""Checks a multi-worker server started by tools/demo.sh (tools/workers_test.sh).
+"""Checks a multi-worker server started by tools/demo.sh (tools/fault/workers_test.sh).
 
-    python tools/workers_test.py --log FILE --database DB --port P --gevent-port G
+    python tools/fault/workers_test.py --log FILE --database DB --port P --gevent-port G
 
 ``FILE`` is the output of ``tools/demo.sh --workers=2 --max-cron-threads=1
 --gevent-port=G``. It waits for the server, then checks: the master, its two

@@ -1,9 +1,9 @@
 """The OCA peer of the side-by-side benchmark: ``account_credit_control``.
 
-Run by tools/bench_compare.sh on a clone of the benchmark database where
+Run by tools/bench/bench_compare.sh on a clone of the benchmark database where
 ``account_credit_control`` 18.0 was just installed:
 
-    python tools/bench_peer.py --config F --database D
+    python tools/bench/bench_peer.py --config F --database D
 
 It configures the closest equivalent of our scenario: ONE
 ``credit.control.policy`` on the company's receivable accounts, set as the
@@ -49,7 +49,7 @@ def configure(env):
     if not scenario:
         raise SystemExit(
             f"dso_collection: no scenario {SCENARIO!r} in the database: build it"
-            " with tools/bench_compare.py build"
+            " with tools/bench/bench_compare.py build"
         )
     steps = scenario.step_ids.sorted("sequence")
     accounts = env["account.account"].search(

@@ -2,8 +2,8 @@
 # Benchmark of the collection planner: builds a fresh database dso_bench_$SIZE
 # with a synthetic ledger (S: 1 000 customers / 10 000 open items, L: 10 000 /
 # 100 000), plans the agenda twice and prints one JSON line of measures.
-# Usage: SIZE=S|L tools/bench.sh   (or: make bench SIZE=L)
-source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+# Usage: SIZE=S|L tools/bench/bench.sh   (or: make bench SIZE=L)
+source "$(dirname "${BASH_SOURCE[0]}")/../common.sh"
 prepare
 
 SIZE="${SIZE:-S}"
@@ -18,5 +18,5 @@ WITHOUT_DEMO=all write_odoo_config "$DB" "$CONF"
 
 fresh_database "$DB" "$CONF"
 
-python "$REPO_ROOT/tools/bench.py" --config "$CONF" --database "$DB" --size "$SIZE" ||
+python "$REPO_ROOT/tools/bench/bench.py" --config "$CONF" --database "$DB" --size "$SIZE" ||
     die "the benchmark failed on $DB (see the log above)"

@@ -3,8 +3,8 @@
 # 18.0 and the SQL floor, on one ledger (S: 1 000 customers / 10 000 open
 # items, L: 10 000 / 100 000), each measured in its own process. The last
 # line on stdout is one JSON object (see "## Benchmark" in the README).
-# Usage: SIZE=S|L tools/bench_compare.sh   (or: make bench-compare SIZE=L)
-source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+# Usage: SIZE=S|L tools/bench/bench_compare.sh   (or: make bench-compare SIZE=L)
+source "$(dirname "${BASH_SOURCE[0]}")/../common.sh"
 prepare
 
 SIZE="${SIZE:-S}"
@@ -25,7 +25,7 @@ CONF="$WORK/odoo.conf"
 PEER_CONF="$WORK/peer.conf"
 PARTS="$WORK/parts"
 mkdir -p "$PARTS"
-cd "$REPO_ROOT/tools"
+cd "$REPO_ROOT/tools/bench"
 
 # The peer: the PyPI wheel, without its dependencies (Odoo's own modules),
 # unpacked into a folder of the benchmark outside the repository.

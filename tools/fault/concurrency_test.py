@@ -1,12 +1,12 @@
 """Two cron workers planning and sending at once on one database.
 
-Run by tools/concurrency_test.sh on a fresh database with dso_collection
+Run by tools/fault/concurrency_test.sh on a fresh database with dso_collection
 installed:
 
-    python tools/concurrency_test.py --config FILE --database dso_h2_conc
+    python tools/fault/concurrency_test.py --config FILE --database dso_h2_conc
 
 It builds a ledger whose first planning makes about one due automatic email
-per customer (tools/fault_common.py, planning batches of 100 customers),
+per customer (tools/fault/fault_common.py, planning batches of 100 customers),
 starts two OS processes that load Odoo, wait for each other and then, at the
 same moment, each run the daily planning then the automatic sending as the
 scheduler runs them. It checks that the planning batches were shared (both

@@ -1,12 +1,12 @@
 """Benchmark of the collection planner on a synthetic ledger.
 
-Run by tools/bench.sh on a fresh database with dso_collection installed
+Run by tools/bench/bench.sh on a fresh database with dso_collection installed
 (without demo data):
 
-    python tools/bench.py --config FILE --database dso_bench_L --size L
+    python tools/bench/bench.py --config FILE --database dso_bench_L --size L
 
-It builds the dataset fast (tools/bench_dataset.py: customers and a few
-template invoices through the ORM, then tools/bench_items.py: the open items
+It builds the dataset fast (tools/bench/bench_dataset.py: customers and a few
+template invoices through the ORM, then tools/bench/bench_items.py: the open items
 multiplied in SQL from those templates), plans the agenda twice with
 ``dso.collection.planner._cron_plan()``, computes the credit manager's
 dashboard (target: 2 s on L), simulates 30 days of collection, queues

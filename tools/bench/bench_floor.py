@@ -1,9 +1,9 @@
 """The SQL floor of the side-by-side benchmark: one aggregate of the open
 receivable items per customer, the least any planner has to read.
 
-Run by tools/bench_compare.sh:
+Run by tools/bench/bench_compare.sh:
 
-    python tools/bench_floor.py --config F --database D
+    python tools/bench/bench_floor.py --config F --database D
 
 The open items are those of the planner (a receivable account, a posted
 entry, not reconciled, something left to pay) of the main company, grouped
