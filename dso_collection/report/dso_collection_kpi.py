@@ -44,6 +44,8 @@ class DsoCollectionKpi(models.Model):
     _inherit = ["dso.report.mixin"]
     _description = "Collection KPIs"
     _auto = False
+    # Percentages from the group's sums (the DSO-like ratios: _dso_ratio_select).
+    _dso_percent_ratios = PERCENT_RATIOS
     _order = "month desc, partner_id"
     _depends = {
         "account.move.line": [
@@ -200,8 +202,6 @@ class DsoCollectionKpi(models.Model):
     # ------------------------------------------------------------------
     # Ratios per group
     # ------------------------------------------------------------------
-
-    _dso_percent_ratios = PERCENT_RATIOS
 
     @api.model
     def _dso_ratio_select(self, fname, query):

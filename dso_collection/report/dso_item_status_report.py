@@ -36,6 +36,10 @@ class DsoItemStatusReport(models.Model):
     _auto = False
     _rec_name = "line_id"
     _order = "due_date, id"
+    # A rate aggregates as the share of its group: for the item rate it
+    # equals the average of the rows' 0 or 100; the amount rate weighs each
+    # item by its amount, which an average would not.
+    _dso_percent_ratios = RATE_FIELDS
     _depends = {
         "account.move.line": [
             "account_id",
@@ -140,11 +144,6 @@ class DsoItemStatusReport(models.Model):
             qualified=qualified,
             days_late=days_late,
         )
-
-    # A rate aggregates as the share of its group: for the item rate it
-    # equals the average of the rows' 0 or 100; the amount rate weighs each
-    # item by its amount, which an average would not.
-    _dso_percent_ratios = RATE_FIELDS
 
     @api.model
     def _get_qualification_figures(self, domain):

@@ -413,11 +413,9 @@ class AccountMoveLine(models.Model):
         pending.update(self.ids)
 
     # ------------------------------------------------------------------
-    # What follows a qualification
-    # ------------------------------------------------------------------
     # What follows a qualification: the follow-up specific action a status
-    # creates by itself (a dispute), the internal status email to colleagues, and
-    # the "Change status…" button of the open items.
+    # creates by itself (a dispute)
+    # ------------------------------------------------------------------
 
     def _dso_create_status_followup(self, status, date=None):
         """The follow-up specific action of ``status`` on these items, but
@@ -579,12 +577,6 @@ class AccountMoveLine(models.Model):
         ).filtered(lambda user: not user.share)
 
     # ------------------------------------------------------------------
-    # Exclusion review and items ignored by hand
-    # ------------------------------------------------------------------
-    # Exclusion review (items excluded by their status come back to the scenario
-    # or to someone's attention on their review date) and items ignored by hand.
-
-    # ------------------------------------------------------------------
     # Ignoring one transaction by hand
     # ------------------------------------------------------------------
 
@@ -665,7 +657,8 @@ class AccountMoveLine(models.Model):
         return action
 
     # ------------------------------------------------------------------
-    # Exclusion review
+    # Exclusion review: items excluded by their status come back to the
+    # scenario, or to someone's attention, on their review date
     # ------------------------------------------------------------------
 
     @api.model
