@@ -30,7 +30,7 @@ else
         die "dso_collection did not install in $DB (see the log above)"
 fi
 log "Planning the agenda (and marking the actions the reconciliation guard holds)"
-echo 'env["dso.collection.action"]._cron_plan()
+echo 'env["dso.collection.planner"]._cron_plan()
 for company in env["res.company"].search([]):
     env["dso.collection.send"]._dso_refresh_holds(company, company._dso_local_now().date())
 env.cr.commit()' |
