@@ -73,7 +73,7 @@ class Decision(NamedTuple):
 
 
 def find_leader(items):
-    """Rule 5 and the glossary's leader invoice: the open debit item with
+    """Rule 5 and the leader invoice (readme/USAGE.md): the open debit item with
     the oldest due date that is not excluded; ties by oldest date, then
     lowest id."""
     candidates = [item for item in items if item.residual > 0 and not item.excluded]

@@ -79,7 +79,7 @@ CASES = [
         {"items": [A, CREDIT_NOTE], "minimum_amount": 800.0},
         (1, False, None, None, (), False),
     ),
-    # Rule 5 and the glossary's leader invoice: the leader invoice, the listed items.
+    # Rule 5 and the leader invoice (readme/USAGE.md): the listed items.
     (
         "leader: the oldest due date",
         {"items": [B, A, C]},
