@@ -8,6 +8,8 @@ example. A KPI that cannot be computed (no sales, nothing receivable) is
 ``None``, shown as "-" rather than as a misleading zero.
 """
 
+import math
+
 
 def ratio(numerator, denominator):
     """``numerator / denominator``, or None when the denominator is zero."""
@@ -74,7 +76,78 @@ def collection_effectiveness(receivables_start, sales, receivables_end, not_due_
     return None if share is None else 100.0 * share
 
 
-def overdue_ratio(overdue, receivables):
-    """Share (%) of the receivables that is overdue."""
-    share = ratio(overdue, receivables)
+def rolling_dso(receivables, months, count=3):
+    """Rolling DSO, as the Credit Research Foundation recommends: the
+    receivables at the end of the period in days of the sales of the last
+    ``count`` months (receivables / their sales x their days). It does not
+    jump at the start of a month as the DSO of the month does.
+
+    :param receivables: the receivables (or any amount: what is not due
+        for the best possible DSO) at the end of the period
+    :param months: ``(sales, days)`` of the period's month and the ones
+        before, latest first; the first ``count`` are used (fewer when the
+        history is shorter)
+    :return: days, or None without sales over those months
+    """
+    window = list(months)[:count]
+    return standard_dso(
+        receivables,
+        sum(sales for sales, __ in window),
+        sum(days for __, days in window),
+    )
+
+
+def overdue_ratio(overdue, open_debits):
+    """Share (%) of what customers owe on their open debit items (open
+    invoices, not due or overdue) that is overdue: at most 100 %. Credits
+    not applied yet (open credit notes, unmatched payments) are left out:
+    they are shown apart (``unapplied_credits``)."""
+    share = ratio(overdue, open_debits)
     return None if share is None else 100.0 * share
+
+
+def unapplied_credits(open_debits, receivables):
+    """Open credit notes and unmatched payments: what the open debit items
+    exceed the receivables (the balance of the account) by."""
+    return open_debits - receivables
+
+
+def _nice_step(rough):
+    """The smallest 1, 2, 2.5 or 5 x 10^n not below ``rough`` (> 0)."""
+    magnitude = 10 ** math.floor(math.log10(rough))
+    for factor in (1, 2, 2.5, 5, 10):
+        if factor * magnitude >= rough:
+            return factor * magnitude
+    return 10 * magnitude  # pragma: no cover (factor 10 always fits)
+
+
+def chart_scale(values, ticks=4, outlier_factor=3.0):
+    """The y-axis of a bar chart of ``values`` (None and negatives count as
+    0) that stays readable with an outlier: the axis ends at a round number
+    above the values, or above ``outlier_factor`` x their median when a
+    value passes that (its bar is clipped at the top, its value printed).
+
+    :return: ``{"max": top of the axis, "ticks": [0, step, ..., max],
+        "clipped": whether a value passes the top}``
+    """
+    positive = sorted(max(value or 0.0, 0.0) for value in values)
+    top = positive[-1] if positive else 0.0
+    nonzero = [value for value in positive if value > 0]
+    if nonzero:
+        middle = len(nonzero) // 2
+        median = (
+            nonzero[middle]
+            if len(nonzero) % 2
+            else (nonzero[middle - 1] + nonzero[middle]) / 2
+        )
+        top = min(top, outlier_factor * median)
+    if top <= 0:
+        top = 1.0
+    step = _nice_step(top / ticks)
+    count = math.ceil(top / step - 1e-9)
+    axis_max = round(step * count, 10)
+    return {
+        "max": axis_max,
+        "ticks": [round(step * n, 10) for n in range(count + 1)],
+        "clipped": any(value > axis_max for value in positive),
+    }

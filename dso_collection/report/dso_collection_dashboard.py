@@ -5,6 +5,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 
 from ..lib import kpi_formulas as kpi
+from .dso_collection_kpi import ROLLING_MONTHS
 
 # Months of history read for the countback DSO (the trend shows 12).
 HISTORY_MONTHS = 24
@@ -17,6 +18,8 @@ AMOUNTS = (
     "not_due_end",
     "overdue_end",
     "overdue_net_end",
+    "open_debit_end",
+    "unapplied_end",
     "band_1_30",
     "band_31_60",
     "band_61_90",
@@ -29,9 +32,11 @@ class DsoCollectionDashboard(models.AbstractModel):
     their 12-month trend, the aged balance, the qualification rate, the open
     disputes and the customers with the most overdue.
 
-    One KPI query per company and customer group (``dso.collection.kpi``),
-    grouped by collector; the company's figures are their sums. Only
-    aggregated rows reach Python.
+    One KPI query per company and customer group (``dso.collection.kpi``'s
+    ``_kpi_query``, the query of the KPI pivot), grouped by collector; the
+    company's figures are their sums. Only aggregated rows reach Python, and
+    the figures of a month are the pivot's for that month (the headline
+    rolling DSO is the pivot's *DSO 3 months*).
     """
 
     _name = "dso.collection.dashboard"
@@ -68,10 +73,10 @@ class DsoCollectionDashboard(models.AbstractModel):
         days = row["days"]
         dso = kpi.standard_dso(row["receivable_end"], row["sales"], days)
         best = kpi.best_possible_dso(row["not_due_end"], row["sales"], days)
-        countback, complete = kpi.countback_dso(
-            row["receivable_end"],
-            [(m["sales"], m["days"]) for m in reversed(months[: index + 1])],
-        )
+        latest_first = [(m["sales"], m["days"]) for m in reversed(months[: index + 1])]
+        countback, complete = kpi.countback_dso(row["receivable_end"], latest_first)
+        dso_3m = kpi.rolling_dso(row["receivable_end"], latest_first, ROLLING_MONTHS)
+        best_3m = kpi.rolling_dso(row["not_due_end"], latest_first, ROLLING_MONTHS)
         return {
             "month": fields.Date.to_string(row["month"]),
             "dso": dso,
@@ -79,6 +84,10 @@ class DsoCollectionDashboard(models.AbstractModel):
             "countback_complete": complete,
             "best_dso": best,
             "add": kpi.average_days_delinquent(dso, best),
+            "sales_3m": sum(sales for sales, __ in latest_first[:ROLLING_MONTHS]),
+            "dso_3m": dso_3m,
+            "best_dso_3m": best_3m,
+            "add_3m": kpi.average_days_delinquent(dso_3m, best_3m),
             "cei": kpi.collection_effectiveness(
                 row["receivable_start"],
                 row["sales"],
@@ -86,7 +95,7 @@ class DsoCollectionDashboard(models.AbstractModel):
                 row["not_due_end"],
             ),
             "overdue_ratio": kpi.overdue_ratio(
-                row["overdue_end"], row["receivable_end"]
+                row["overdue_end"], row["open_debit_end"]
             ),
             **{name: row[name] for name in AMOUNTS},
         }
@@ -155,6 +164,9 @@ class DsoCollectionDashboard(models.AbstractModel):
         collectors = []
         for collector_id, months in grouped.items():
             figures = self._month_kpis(months, last)
+            if not any(figures[name] for name in (*AMOUNTS, "sales_3m")):
+                # Nothing this month: no row in the KPI pivot either.
+                continue
             collectors.append(
                 {
                     "id": collector_id or False,
@@ -172,6 +184,10 @@ class DsoCollectionDashboard(models.AbstractModel):
             "current": trend[-1] if trend else {},
             "previous": trend[-2] if len(trend) > 1 else {},
             "trend": trend,
+            # The chart shows the rolling DSO and best possible DSO.
+            "trend_axis": kpi.chart_scale(
+                [month[key] for month in trend for key in ("dso_3m", "best_dso_3m")]
+            ),
             "collectors": collectors,
             "top_customers": self._top_customers(company, today, month_starts),
             "qualification": self.env[
@@ -217,6 +233,7 @@ class DsoCollectionDashboard(models.AbstractModel):
                     "amount_overdue": overdue,
                     "days_late": days_late,
                     "dso": figures.get("dso"),
+                    "dso_3m": figures.get("dso_3m"),
                     "countback_dso": figures.get("countback_dso"),
                     "countback_complete": figures.get("countback_complete"),
                     "receivable_end": figures.get("receivable_end"),

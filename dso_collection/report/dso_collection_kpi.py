@@ -15,13 +15,24 @@ DAYS_RATIOS = {
     "add": "overdue_net_end",
 }
 
+# Rolling ones: "amount / sales of the last 3 months x their days", the
+# amount and the sales summed over the group, the days averaged.
+ROLLING_RATIOS = {
+    "dso_3m": "receivable_end",
+    "best_dso_3m": "not_due_end",
+    "add_3m": "overdue_net_end",
+}
+
 PERCENT_RATIOS = {
-    "overdue_ratio": ("overdue_end", "receivable_end"),
+    "overdue_ratio": ("overdue_end", "open_debit_end"),
     "cei": ("cei_collected", "cei_collectible"),
 }
 
 # How ``_kpi_query`` groups the amounts: the key of a row.
 GROUPS = ("company", "collector", "partner")
+
+# Months of a rolling DSO: the month and the two before.
+ROLLING_MONTHS = 3
 
 
 class DsoCollectionKpi(models.Model):
@@ -29,11 +40,13 @@ class DsoCollectionKpi(models.Model):
     (the last 24 months, the current one up to today), with the amounts the
     KPIs are made of: sales, receivables at the start and the end of the
     month, and the end-of-month receivables split into not due and overdue
-    by age. The ratios (DSO, best possible DSO, ADD, CEI, overdue ratio) are
-    computed for any group of rows from the group's sums, so that the pivot
-    and the graph show them right per collector, customer, month, quarter or
-    year. The countback DSO needs the months before, month by month: the
-    dashboard computes it (``dso.collection.dashboard``).
+    by age. The ratios (DSO, best possible DSO, ADD, their rolling 3-month
+    versions, CEI, overdue ratio) are computed for any group of rows from
+    the group's sums, so that the pivot and the graph show them right per
+    collector, customer, month, quarter or year. The countback DSO needs the
+    months before, month by month: the dashboard computes it
+    (``dso.collection.dashboard``), from the same query (``_kpi_query``):
+    its figures of a month are the pivot's.
 
     Everything is read from the accounting: posted receivable journal items,
     their dates and due dates, and their partial reconciliations dated up to
@@ -97,6 +110,33 @@ class DsoCollectionKpi(models.Model):
         readonly=True,
         help="Open invoices past their due date at the end of the month.",
     )
+    open_debit_end = fields.Monetary(
+        string="Open invoices at end",
+        currency_field="currency_id",
+        readonly=True,
+        help="What customers owe on their open invoices (and other debit "
+        "items) at the end of the month: not due plus overdue.",
+    )
+    unapplied_end = fields.Monetary(
+        string="Unapplied credits at end",
+        currency_field="currency_id",
+        readonly=True,
+        help="Open credit notes and unmatched payments at the end of the "
+        "month: open invoices at end minus receivables at end.",
+    )
+    sales_3m = fields.Monetary(
+        string="Sales of 3 months",
+        currency_field="currency_id",
+        readonly=True,
+        help="Sales of the month and the two months before.",
+    )
+    days_3m = fields.Integer(
+        string="Days of 3 months",
+        readonly=True,
+        aggregator="avg",
+        help="Calendar days of the month (up to today for the current one) "
+        "and the two months before.",
+    )
     overdue_net_end = fields.Monetary(
         string="Overdue net of credits",
         currency_field="currency_id",
@@ -149,12 +189,36 @@ class DsoCollectionKpi(models.Model):
         aggregator="avg",
         help="DSO minus best possible DSO.",
     )
+    dso_3m = fields.Float(
+        string="DSO 3 months (days)",
+        digits=(16, 1),
+        readonly=True,
+        aggregator="avg",
+        help="Rolling DSO: receivables at end / sales of the month and the "
+        "two before x their days.",
+    )
+    best_dso_3m = fields.Float(
+        string="Best possible DSO 3 months (days)",
+        digits=(16, 1),
+        readonly=True,
+        aggregator="avg",
+        help="Not due at end / sales of the month and the two before x their days.",
+    )
+    add_3m = fields.Float(
+        string="ADD 3 months (days)",
+        digits=(16, 1),
+        readonly=True,
+        aggregator="avg",
+        help="DSO 3 months minus best possible DSO 3 months.",
+    )
     overdue_ratio = fields.Float(
         string="Overdue ratio (%)",
         digits=(16, 1),
         readonly=True,
         aggregator="avg",
-        help="Overdue at end / receivables at end.",
+        help="Overdue at end / open invoices at end: the share of what "
+        "customers owe on their open invoices that is overdue (at most 100 "
+        "%); unapplied credits are left out.",
     )
     cei = fields.Float(
         string="CEI (%)",
@@ -182,12 +246,16 @@ class DsoCollectionKpi(models.Model):
                    %(collector)s AS collector_id,
                    k.sales, k.receivable_start, k.receivable_end,
                    k.not_due_end, k.overdue_end, k.overdue_net_end,
+                   k.open_debit_end, k.unapplied_end, k.sales_3m, k.days_3m,
                    k.band_1_30, k.band_31_60, k.band_61_90, k.band_90_plus,
                    k.cei_collected, k.cei_collectible,
                    k.receivable_end / %(sales)s * k.days AS dso,
                    k.not_due_end / %(sales)s * k.days AS best_dso,
                    k.overdue_net_end / %(sales)s * k.days AS add,
-                   100.0 * k.overdue_end / NULLIF(k.receivable_end, 0)
+                   k.receivable_end / %(sales_3m)s * k.days_3m AS dso_3m,
+                   k.not_due_end / %(sales_3m)s * k.days_3m AS best_dso_3m,
+                   k.overdue_net_end / %(sales_3m)s * k.days_3m AS add_3m,
+                   100.0 * k.overdue_end / NULLIF(k.open_debit_end, 0)
                        AS overdue_ratio,
                    100.0 * k.cei_collected / NULLIF(k.cei_collectible, 0) AS cei
               FROM (%(kpi)s) k
@@ -197,6 +265,7 @@ class DsoCollectionKpi(models.Model):
             kpi=self._kpi_query(company, first_month, today, "partner"),
             # No DSO without sales, nor when credit notes exceed them.
             sales=SQL("(CASE WHEN k.sales > 0 THEN k.sales END)"),
+            sales_3m=SQL("(CASE WHEN k.sales_3m > 0 THEN k.sales_3m END)"),
         )
 
     # ------------------------------------------------------------------
@@ -208,7 +277,18 @@ class DsoCollectionKpi(models.Model):
         """A DSO is the average month-end amount over the months the group
         spans, divided by the group's sales, times the days those months
         cover; a percentage is 100 x sum(numerator) / sum(denominator). For
-        one month it is the month's own figure."""
+        one month it is the month's own figure. A rolling DSO is the group's
+        amount over its 3-month sales, times the average 3-month days (for
+        one month, the month's own figure)."""
+        if fname in ROLLING_RATIOS:
+            return SQL(
+                "SUM(%(amount)s)"
+                " / (CASE WHEN SUM(%(sales)s) > 0 THEN SUM(%(sales)s) END)"
+                " * AVG(%(days)s)",
+                amount=self._field_to_sql(self._table, ROLLING_RATIOS[fname], query),
+                sales=self._field_to_sql(self._table, "sales_3m", query),
+                days=self._field_to_sql(self._table, "days_3m", query),
+            )
         if fname in DAYS_RATIOS:
             month = self._field_to_sql(self._table, "month", query)
             month_end = self._field_to_sql(self._table, "month_end", query)
@@ -253,6 +333,9 @@ class DsoCollectionKpi(models.Model):
             "partner": SQL("cp.id"),
         }[group]
         first_month = first_month.replace(day=1)
+        # The rolling DSO of the first month needs the sales of the two
+        # months before: they are read, not returned.
+        history_first = first_month - relativedelta(months=ROLLING_MONTHS - 1)
         partner_filter = (
             SQL("AND cp.id IN %s", tuple(partner_ids) or (0,))
             if partner_ids is not None
@@ -264,7 +347,7 @@ class DsoCollectionKpi(models.Model):
                 SELECT m::date AS month,
                        LEAST((m + INTERVAL '1 month' - INTERVAL '1 day')::date,
                              %(today)s::date) AS month_end
-                  FROM generate_series(%(first)s::date, %(today)s::date,
+                  FROM generate_series(%(history_first)s::date, %(today)s::date,
                                        INTERVAL '1 month') m
             ),
             -- The group of each customer (its collector ..., 0 for none),
@@ -314,7 +397,11 @@ class DsoCollectionKpi(models.Model):
                            - COALESCE(mv.amount, 0)
                            + COALESCE(op.amount, 0) AS receivable_start,
                        SUM(COALESCE(mv.amount, 0)) OVER w
-                           + COALESCE(op.amount, 0) AS receivable_end
+                           + COALESCE(op.amount, 0) AS receivable_end,
+                       SUM(COALESCE(mv.sales, 0)) OVER w3 AS sales_3m,
+                       mo.month_end
+                           - (mo.month - %(rolling_rows)s * INTERVAL '1 month')::date
+                           + 1 AS days_3m
                   FROM (SELECT DISTINCT group_id FROM movement) g
                  CROSS JOIN months mo
                   LEFT JOIN movement mv
@@ -323,7 +410,10 @@ class DsoCollectionKpi(models.Model):
                   LEFT JOIN movement op
                          ON op.group_id = g.group_id
                         AND op.month = %(opening)s::date
-                WINDOW w AS (PARTITION BY g.group_id ORDER BY mo.month)
+                WINDOW w AS (PARTITION BY g.group_id ORDER BY mo.month),
+                       w3 AS (PARTITION BY g.group_id ORDER BY mo.month
+                              ROWS BETWEEN %(rolling_rows)s PRECEDING
+                                       AND CURRENT ROW)
             ),
             -- What was left to pay on each invoice at each month end. An
             -- invoice nothing was ever reconciled with is open for its full
@@ -406,6 +496,12 @@ class DsoCollectionKpi(models.Model):
                    COALESCE(a.not_due, 0) AS not_due_end,
                    COALESCE(a.overdue, 0) AS overdue_end,
                    l.receivable_end - COALESCE(a.not_due, 0) AS overdue_net_end,
+                   COALESCE(a.not_due, 0) + COALESCE(a.overdue, 0)
+                       AS open_debit_end,
+                   COALESCE(a.not_due, 0) + COALESCE(a.overdue, 0)
+                       - l.receivable_end AS unapplied_end,
+                   l.sales_3m,
+                   l.days_3m,
                    COALESCE(a.band_1_30, 0) AS band_1_30,
                    COALESCE(a.band_31_60, 0) AS band_31_60,
                    COALESCE(a.band_61_90, 0) AS band_61_90,
@@ -417,11 +513,21 @@ class DsoCollectionKpi(models.Model):
               LEFT JOIN aging a
                      ON a.group_id = l.group_id
                     AND a.month = l.month
-             WHERE l.sales != 0 OR l.receivable_start != 0 OR l.receivable_end != 0
+             -- A row with any amount is kept: a customer whose overdue
+             -- invoices are offset by open credit notes has receivables of
+             -- 0 but an overdue, and its sales count in the 3-month sales of
+             -- the months after.
+             WHERE l.month >= %(first)s::date
+               AND (l.sales != 0 OR l.sales_3m != 0
+                    OR l.receivable_start != 0 OR l.receivable_end != 0
+                    OR COALESCE(a.not_due, 0) != 0
+                    OR COALESCE(a.overdue, 0) != 0)
             """,
             today=today,
             first=first_month,
-            opening=first_month - relativedelta(months=1),
+            history_first=history_first,
+            opening=history_first - relativedelta(months=1),
+            rolling_rows=ROLLING_MONTHS - 1,
             company=company.id,
             currency=company.currency_id.id,
             group=group_sql,

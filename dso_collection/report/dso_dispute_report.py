@@ -15,9 +15,14 @@ class DsoDisputeReport(models.Model):
     to the day it left the disputes (another status, no status, or the item
     paid), read from the items' status history.
 
+    A dispute starts on the status date of the history row that gave the
+    dispute status (the day the item was disputed, which the collector may
+    date back), not on the day that row was written; it ends on the day the
+    next status was recorded, or on the day the item was paid.
+
     Open disputes have an age (days since they started) and the item's
-    amount still due; resolved ones a resolution time (days from start to
-    end) and how they ended.
+    amount still due, and no resolution time; resolved ones a resolution
+    time (days from start to end) and how they ended, and no age.
     """
 
     _name = "dso.dispute.report"
@@ -27,7 +32,12 @@ class DsoDisputeReport(models.Model):
     _rec_name = "line_id"
     _order = "date_start desc, id desc"
     _depends = {
-        "dso.item.status.history": ["line_id", "status_id", "create_date"],
+        "dso.item.status.history": [
+            "line_id",
+            "status_id",
+            "status_date",
+            "create_date",
+        ],
         "dso.item.status": ["is_dispute"],
         "account.move.line": [
             "amount_residual",
@@ -70,14 +80,14 @@ class DsoDisputeReport(models.Model):
         string="Age (days)",
         readonly=True,
         aggregator="avg",
-        help="Days since the dispute started (open disputes).",
+        help="Days since the dispute started (open disputes only).",
     )
     age_band = fields.Selection(AGE_BANDS, readonly=True)
     resolution_days = fields.Integer(
         string="Resolution time (days)",
         readonly=True,
         aggregator="avg",
-        help="Days from the start of the dispute to its end (resolved disputes).",
+        help="Days from the start of the dispute to its end (resolved disputes only).",
     )
     amount = fields.Monetary(
         currency_field="currency_id",
@@ -91,14 +101,18 @@ class DsoDisputeReport(models.Model):
     def _company_query(self, company, today):
         """The disputes of one company's items. A dispute starts with a
         history row giving a dispute status after a non-dispute one (or
-        none); it ends with the item's next history row without a dispute
-        status, else when the item was fully paid."""
+        none), on that row's status date (never after the day the row was
+        written); it ends with the item's next history row without a dispute
+        status, on the day it was written, else when the item was fully
+        paid."""
         Partner = self.env["res.partner"].with_company(company)
         return SQL(
             """
             WITH hist AS (
                 SELECT h.id, h.line_id, h.status_id,
                        h.create_date::date AS day,
+                       LEAST(COALESCE(h.status_date, h.create_date::date),
+                             h.create_date::date) AS status_day,
                        COALESCE(st.is_dispute, FALSE) AS is_dispute,
                        LAG(COALESCE(st.is_dispute, FALSE)) OVER w AS was_dispute
                   FROM dso_item_status_history h
@@ -108,7 +122,7 @@ class DsoDisputeReport(models.Model):
                 WINDOW w AS (PARTITION BY h.line_id ORDER BY h.create_date, h.id)
             ),
             dispute AS (
-                SELECT s.id, s.line_id, s.status_id, s.day AS date_start,
+                SELECT s.id, s.line_id, s.status_id, s.status_day AS date_start,
                        (SELECT e.day
                           FROM hist e
                          WHERE e.line_id = s.line_id

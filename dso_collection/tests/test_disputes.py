@@ -96,3 +96,60 @@ class TestDisputeReport(DsoCollectionCommon):
                 [(row.state, str(row.date_start), row.resolution_days) for row in rows],
                 [("resolved", "2026-02-01", 9), ("open", "2026-02-12", 0)],
             )
+
+    def test_dispute_aged_from_its_status_date(self):
+        """Issue 21: a dispute recorded on 10 February with the status date
+        of 1 February (the day the customer disputed) started on 1 February,
+        not the day its history row was written. An open dispute has an age
+        and no resolution time; a resolved one the reverse."""
+        with self._on("2026-02-10"):
+            self.line_1._dso_set_status(self.dispute, date="2026-02-01")
+            # A status date in the future cannot start a dispute later than
+            # the day it is recorded.
+            self.line_2._dso_set_status(self.dispute, date="2026-02-28")
+        with self._on("2026-02-15"):
+            first, second = self._report(self.line_1), self._report(self.line_2)
+            self.assertEqual(
+                (str(first.date_start), first.age_days, first.age_band),
+                ("2026-02-01", 14, "0_15"),
+            )
+            self.assertEqual(
+                (str(second.date_start), second.age_days), ("2026-02-10", 5)
+            )
+            self.assertEqual(
+                self.env["dso.dispute.report"]._get_open_figures()["average_age"],
+                (14 + 5) / 2,
+            )
+        with self._on("2026-02-20"):
+            # A promise to pay on 31 March ends the dispute the day it is
+            # recorded, whatever its own date.
+            self.line_1._dso_set_status(self.promise, date="2026-03-31")
+        with self._on("2026-03-05"):
+            first = self._report(self.line_1)
+            self.assertEqual(
+                (first.state, str(first.date_end), first.resolution_days),
+                ("resolved", "2026-02-20", 19),
+            )
+            Report = self.env["dso.dispute.report"]
+            # Open disputes have no resolution time, resolved ones no age.
+            self.assertEqual(
+                Report._read_group(
+                    [("state", "=", "open")], [], ["resolution_days:avg"]
+                ),
+                [(False,)],
+            )
+            self.assertEqual(
+                Report._read_group([("state", "=", "resolved")], [], ["age_days:avg"]),
+                [(False,)],
+            )
+            # ... and the list shows each only where it applies (an empty
+            # number would read 0).
+            arch = Report.get_view(
+                self.env.ref("dso_collection.dso_dispute_report_view_list").id
+            )["arch"]
+            self.assertIn('name="age_days" invisible="state != \'open\'"', arch)
+            self.assertIn(
+                'name="resolution_days" optional="show" '
+                "invisible=\"state != 'resolved'\"",
+                arch,
+            )

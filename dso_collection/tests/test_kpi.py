@@ -79,9 +79,14 @@ class TestKpi(DsoCollectionCommon):
             "overdue_end",
             "band_1_30",
             "band_31_60",
+            "open_debit_end",
+            "unapplied_end",
+            "sales_3m",
             "dso",
             "best_dso",
             "add",
+            "dso_3m",
+            "best_dso_3m",
             "overdue_ratio",
             "cei",
         ]
@@ -108,6 +113,12 @@ class TestKpi(DsoCollectionCommon):
                 "add": 93.0,
                 "overdue_ratio": 75.0,
                 "cei": 0.0,
+                "open_debit_end": 4000,
+                "unapplied_end": 0,
+                # November and December (B1) and January: 4 000 in 92 days.
+                "sales_3m": 4000,
+                "dso_3m": 4000 / 4000 * 92,
+                "best_dso_3m": 1000 / 4000 * 92,
             },
         )
         # February: the 400 paid leaves 600 on A1 (19 days late); B1 is 40
@@ -125,8 +136,15 @@ class TestKpi(DsoCollectionCommon):
                 "dso": 5100 / 1500 * 28,
                 "best_dso": 2000 / 1500 * 28,
                 "add": 3100 / 1500 * 28,
-                "overdue_ratio": 3600 / 5100 * 100,
+                # Issue 21: a share of the open invoices (5 600), no longer
+                # of the receivables net of the credit note (5 100).
+                "overdue_ratio": 3600 / 5600 * 100,
                 "cei": 400 / 3500 * 100,
+                "open_debit_end": 5600,
+                "unapplied_end": 500,
+                "sales_3m": 5500,
+                "dso_3m": 5100 / 5500 * 90,
+                "best_dso_3m": 2000 / 5500 * 90,
             },
         )
         # March, up to the 15th: A1 is paid; B3 is 14 days late.
@@ -142,8 +160,15 @@ class TestKpi(DsoCollectionCommon):
                 "dso": 60.0,
                 "best_dso": 20.0,
                 "add": 40.0,
-                "overdue_ratio": 75.0,
+                # Issue 21: 4 500 of 6 500 open invoices (was 4 500 / 6 000).
+                "overdue_ratio": 4500 / 6500 * 100,
                 "cei": 600 / 4600 * 100,
+                "open_debit_end": 6500,
+                "unapplied_end": 500,
+                # January to 15 March: 4 000 of sales in 74 days.
+                "sales_3m": 4000,
+                "dso_3m": 6000 / 4000 * 74,
+                "best_dso_3m": 2000 / 4000 * 74,
             },
         )
 
@@ -157,18 +182,29 @@ class TestKpi(DsoCollectionCommon):
             ["dso", "overdue_ratio"],
         )
         # Bert's customer B in March: receivables 3 000 - 500 + 1 500 = 4 000,
-        # sales 1 500 in 15 days, overdue 4 500.
-        self.assertFigures(bert, {"dso": 40.0, "overdue_ratio": 112.5})
+        # sales 1 500 in 15 days, overdue 4 500 of open invoices of 4 500
+        # (issue 21: 100 %, no longer 4 500 / 4 000 = 112.5 %).
+        self.assertFigures(bert, {"dso": 40.0, "overdue_ratio": 100.0})
         [both] = self._rows([("month", ">=", "2026-02-01")], [], ["dso", "best_dso"])
         # February and March: (5 100 + 6 000) / 2 / (1 500 + 1 500) x 43 days.
         self.assertFigures(
             both, {"dso": 5550 / 3000 * 43, "best_dso": 2000 / 3000 * 43}
         )
+        # The rolling DSO over several months: the months' receivables over
+        # their 3-month sales (5 500 + 4 000), times their average days.
+        [both] = self._rows(
+            [("month", ">=", "2026-02-01"), ("partner_id", "=", self.customer_a.id)],
+            [],
+            ["dso_3m"],
+        )
+        # A: February 2 600 of 3 000 of sales, March 2 000 of 3 000.
+        self.assertFigures(both, {"dso_3m": 4600 / 6000 * (90 + 74) / 2})
         # A row reads its own month's figures too (the list view).
         row = self.env["dso.collection.kpi"].search(
             [("partner_id", "=", self.customer_a.id), ("month", "=", "2026-02-01")]
         )
         self.assertAlmostEqual(row.dso, 2600 / 2000 * 28, places=1)
+        self.assertAlmostEqual(row.dso_3m, 2600 / 3000 * 90, places=1)
         self.assertEqual(row.collector_id, self.anna)
 
     @freeze_time("2026-03-15")
@@ -183,6 +219,19 @@ class TestKpi(DsoCollectionCommon):
         self.assertAlmostEqual(current["countback_dso"], 74 + 2000 / 3000 * 31)
         self.assertTrue(current["countback_complete"])
         self.assertAlmostEqual(previous["countback_dso"], 59 + 2600 / 3000 * 31)
+        # The headline: the rolling DSO of January to 15 March (4 000 of
+        # sales in 74 days), and February's (December to February, 90 days).
+        self.assertAlmostEqual(current["dso_3m"], 6000 / 4000 * 74)
+        self.assertAlmostEqual(previous["dso_3m"], 5100 / 5500 * 90)
+        self.assertAlmostEqual(current["best_dso_3m"], 2000 / 4000 * 74)
+        self.assertAlmostEqual(current["add_3m"], 4000 / 4000 * 74)
+        # Overdue as a share of the open invoices; the credit note apart.
+        self.assertAlmostEqual(current["overdue_ratio"], 4500 / 6500 * 100)
+        self.assertAlmostEqual(current["unapplied_end"], 500)
+        # The chart's y-axis: a round top above the rolling DSOs.
+        axis = data["trend_axis"]
+        self.assertEqual(axis["ticks"][0], 0)
+        self.assertEqual(axis["ticks"][-1], axis["max"])
         self.assertEqual(len(data["trend"]), 12)
         self.assertEqual(data["trend"][-1]["month"], "2026-03-01")
         # The aged balance today.
@@ -195,8 +244,13 @@ class TestKpi(DsoCollectionCommon):
         self.assertEqual(top["id"], self.customer_b.id)
         self.assertAlmostEqual(top["amount_overdue"], 4500)
         self.assertAlmostEqual(top["dso"], 40.0)
+        # B's 3 months: 1 500 - 500 of sales in 74 days.
+        self.assertAlmostEqual(top["dso_3m"], 4000 / 1000 * 74)
         collectors = {row["name"]: row for row in data["collectors"]}
         self.assertAlmostEqual(collectors["Bert"]["dso"], 40.0)
+        self.assertAlmostEqual(collectors["Bert"]["dso_3m"], 4000 / 1000 * 74)
+        self.assertAlmostEqual(collectors["Anna"]["dso_3m"], 2000 / 3000 * 74)
+        self.assertAlmostEqual(collectors["Bert"]["overdue_ratio"], 100.0)
         self.assertAlmostEqual(collectors["Anna"]["receivable_end"], 2000)
         self.assertEqual(data["qualification"]["item_count"], 2)
 
@@ -210,3 +264,93 @@ class TestKpi(DsoCollectionCommon):
         self.assertFalse(Kpi.search([("partner_id", "=", self.customer_a.id)]))
         menu = self.env.ref("dso_collection.dso_collection_menu_dashboard")
         self.assertIn(self.env.ref("dso_collection.group_dso_manager"), menu.groups_id)
+
+    @freeze_time("2026-03-15")
+    def test_dashboard_equals_pivot(self):
+        """Issue 21: the dashboard's figures of a month are the KPI pivot's,
+        company-wide and per collector, with a customer whose overdue
+        invoice is fully offset by an open credit note (receivables of 0:
+        its rows used to be left out of the pivot, not of the dashboard)."""
+        offset = self._create_customer("Customer C")
+        offset.with_company(self.company).dso_collector_id = self.bert
+        self._create_invoice(
+            offset, amount=700, invoice_date="2025-12-05", due_date="2026-01-04"
+        )
+        self._create_invoice(
+            offset, amount=700, invoice_date="2025-12-20", move_type="out_refund"
+        )
+        # A customer without collector, with a sale of March not due yet.
+        lone = self._create_customer("Customer D")
+        self._create_invoice(
+            lone, amount=300, invoice_date="2026-03-02", due_date="2026-04-01"
+        )
+        # A collector whose customer paid everything last year: nothing
+        # this month, in the pivot or on the dashboard.
+        cora = self._create_collector("dso_cora", "Cora")
+        settled = self._create_customer("Customer E")
+        settled.with_company(self.company).dso_collector_id = cora
+        old = self._create_invoice(settled, amount=200, invoice_date="2025-05-10")
+        self._pay(old, date="2025-06-01")
+        measures = [
+            "sales",
+            "receivable_start",
+            "receivable_end",
+            "not_due_end",
+            "overdue_end",
+            "open_debit_end",
+            "unapplied_end",
+            "band_1_30",
+            "band_31_60",
+            "band_61_90",
+            "band_90_plus",
+            "dso",
+            "best_dso",
+            "add",
+            "dso_3m",
+            "best_dso_3m",
+            "add_3m",
+            "cei",
+            "overdue_ratio",
+        ]
+        data = self.env["dso.collection.dashboard"].get_dashboard_data()
+
+        def assert_same(dashboard, pivot, label):
+            for name in measures:
+                with self.subTest(label=label, measure=name):
+                    expected = pivot[name]
+                    if expected is None or expected is False:
+                        self.assertIsNone(dashboard[name])
+                    else:
+                        self.assertAlmostEqual(dashboard[name], expected, places=6)
+
+        for key, month in (("current", "2026-03-01"), ("previous", "2026-02-01")):
+            [company] = self._rows([("month", "=", month)], [], measures)
+            assert_same(data[key], company, month)
+            collectors = {
+                row["collector_id"] and row["collector_id"][0]: row
+                for row in self._rows(
+                    [("month", "=", month)], ["collector_id"], measures
+                )
+            }
+            if key == "current":
+                self.assertEqual(
+                    {row["id"] for row in data["collectors"]}, set(collectors)
+                )
+                self.assertNotIn(cora.id, collectors)
+                for row in data["collectors"]:
+                    assert_same(row, collectors[row["id"]], row["name"])
+        # C's 700 overdue counts (receivables of 0), within 100 %.
+        current = data["current"]
+        self.assertAlmostEqual(current["overdue_end"], 4500 + 700)
+        self.assertAlmostEqual(current["unapplied_end"], 500 + 700)
+        self.assertAlmostEqual(current["receivable_end"], 6000 + 300)
+        self.assertAlmostEqual(
+            current["overdue_ratio"], 5200 / (6500 + 700 + 300) * 100
+        )
+        bert = next(row for row in data["collectors"] if row["id"] == self.bert.id)
+        self.assertAlmostEqual(bert["overdue_end"], 5200)
+        self.assertAlmostEqual(bert["overdue_ratio"], 100.0)
+        # Every customer's row of March, C's included, is in the pivot.
+        Kpi = self.env["dso.collection.kpi"]
+        row = Kpi.search([("partner_id", "=", offset.id), ("month", "=", "2026-03-01")])
+        self.assertEqual((row.receivable_end, row.overdue_end), (0, 700))

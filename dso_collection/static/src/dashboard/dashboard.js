@@ -13,6 +13,9 @@ import { deserializeDate, formatDate } from "@web/core/l10n/dates";
  * the KPIs of the current company and their 12-month trend, the aged
  * balance, the qualification rate, the open disputes, the collectors and the
  * customers with the most overdue. Figures link to the reports they come from.
+ * The headline is the rolling DSO of the last 3 months (it does not jump at
+ * the start of a month); the chart's y-axis comes from the server
+ * (trend_axis): a bar above its top is cut there, its value printed.
  */
 export class CollectionDashboard extends Component {
     static template = "dso_collection.CollectionDashboard";
@@ -37,12 +40,33 @@ export class CollectionDashboard extends Component {
         const current = this.data.current || {};
         const previous = this.data.previous || {};
         return [
-            { key: "dso", label: _t("DSO"), unit: "days", help: _t("Receivables / sales x days") },
+            {
+                key: "dso_3m",
+                label: _t("DSO (3 months)"),
+                unit: "days",
+                help: _t("Receivables / sales of the last 3 months x their days"),
+                note: _t("This month: %(dso)s", { dso: this.formatNumber(current.dso, "days") }),
+            },
             { key: "countback_dso", label: _t("Countback DSO"), unit: "days", help: _t("Days of the latest sales that make up the receivables") },
-            { key: "best_dso", label: _t("Best possible DSO"), unit: "days", help: _t("The DSO if everyone paid on the due date") },
-            { key: "add", label: _t("Average days delinquent"), unit: "days", help: _t("DSO minus best possible DSO") },
+            {
+                key: "best_dso_3m",
+                label: _t("Best possible DSO (3 months)"),
+                unit: "days",
+                help: _t("The DSO if everyone paid on the due date (last 3 months)"),
+            },
+            {
+                key: "add_3m",
+                label: _t("Average days delinquent (3 months)"),
+                unit: "days",
+                help: _t("DSO minus best possible DSO (last 3 months)"),
+            },
             { key: "cei", label: _t("Collection effectiveness"), unit: "%", help: _t("Collected / collectible this month") },
-            { key: "overdue_ratio", label: _t("Overdue ratio"), unit: "%", help: _t("Overdue / receivables") },
+            {
+                key: "overdue_ratio",
+                label: _t("Overdue ratio"),
+                unit: "%",
+                help: _t("Overdue / open invoices (not due + overdue); unapplied credits apart"),
+            },
         ].map((card) => ({
             ...card,
             value:
@@ -95,19 +119,66 @@ export class CollectionDashboard extends Component {
         }));
     }
 
+    /** Unapplied credits (open credit notes, unmatched payments) and the
+     * net receivables, under the aged balance of the open invoices. */
+    get credits() {
+        const current = this.data.current || {};
+        return {
+            unapplied: this.formatAmount(-(current.unapplied_end || 0)),
+            receivables: this.formatAmount(current.receivable_end),
+        };
+    }
+
+    get axisMax() {
+        return (this.data.trend_axis && this.data.trend_axis.max) || 1;
+    }
+
+    /** The y-axis ticks, in days, with their height in % of the chart. */
+    get trendTicks() {
+        const ticks = (this.data.trend_axis && this.data.trend_axis.ticks) || [];
+        return ticks.map((tick) => ({
+            value: tick,
+            label: formatFloat(tick, { digits: [16, Number.isInteger(tick) ? 0 : 2] }),
+            bottom: (100 * tick) / this.axisMax,
+        }));
+    }
+
+    barHeight(value) {
+        return Math.round((100 * Math.min(Math.max(value || 0, 0), this.axisMax)) / this.axisMax);
+    }
+
     get trendBars() {
         const trend = this.data.trend || [];
-        const max = Math.max(1, ...trend.map((month) => Math.max(month.dso || 0, month.best_dso || 0)));
-        return trend.map((month) => ({
-            month: month.month,
-            label: this.monthLabel(month.month),
-            dso: this.formatNumber(month.dso, "days"),
-            best: this.formatNumber(month.best_dso, "days"),
-            overdue: this.formatNumber(month.overdue_ratio, "%"),
-            cei: this.formatNumber(month.cei, "%"),
-            dsoHeight: Math.round((100 * Math.max(month.dso || 0, 0)) / max),
-            bestHeight: Math.round((100 * Math.max(month.best_dso || 0, 0)) / max),
-        }));
+        return trend.map((month) => {
+            const label = this.monthLabel(month.month);
+            const dso = this.formatNumber(month.dso_3m, "days");
+            const best = this.formatNumber(month.best_dso_3m, "days");
+            const overdue = this.formatNumber(month.overdue_ratio, "%");
+            const cei = this.formatNumber(month.cei, "%");
+            return {
+                month: month.month,
+                label,
+                dso,
+                best,
+                overdue,
+                cei,
+                title: _t(
+                    "%(month)s: DSO (3 months) %(dso)s, best possible %(best)s, DSO of the month %(month_dso)s, overdue %(overdue)s, CEI %(cei)s",
+                    {
+                        month: label,
+                        dso,
+                        best,
+                        month_dso: this.formatNumber(month.dso, "days"),
+                        overdue,
+                        cei,
+                    }
+                ),
+                dsoHeight: this.barHeight(month.dso_3m),
+                bestHeight: this.barHeight(month.best_dso_3m),
+                dsoClipped: (month.dso_3m || 0) > this.axisMax,
+                bestClipped: (month.best_dso_3m || 0) > this.axisMax,
+            };
+        });
     }
 
     openKpis() {

@@ -21,16 +21,28 @@ registry.category("web_tour.tours").add("dso_dashboard_tour", {
             run: "click",
         },
         {
-            content: "The dashboard is the first screen: the DSO is computed",
-            trigger: ".o_dso_dashboard .o_dso_kpi_dso .o_dso_kpi_value:not(:contains('-'))",
+            content: "The dashboard is the first screen: the headline DSO (3 months) is computed",
+            trigger: ".o_dso_dashboard .o_dso_kpi_dso_3m .o_dso_kpi_value:not(:contains('-'))",
+        },
+        {
+            content: "The 12-month chart has a y-axis",
+            trigger: ".o_dso_trend_axis .o_dso_trend_tick:contains('0')",
         },
         {
             content: "The aged balance shows the overdue band",
             trigger: ".o_dso_aged_balance:contains('31-60 days')",
         },
         {
-            content: "The most overdue customer is listed",
-            trigger: ".o_dso_top_customers tr:contains('Tour Furniture')",
+            content: "Unapplied credits are shown apart from the aged balance",
+            trigger: ".o_dso_aged_balance .o_dso_unapplied",
+        },
+        {
+            content: "The most overdue customer is listed, with its DSO (3 months)",
+            trigger: ".o_dso_top_customers tr:contains('Tour Furniture') .o_dso_customer_dso_3m:not(:contains('-'))",
+        },
+        {
+            content: "One open dispute, in the singular",
+            trigger: ".o_dso_disputes .card-body:contains('dispute,'):not(:contains('disputes'))",
         },
         {
             content: "Open the dunning simulator",
