@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import formatLang
 
 
 class DsoReferenceRate(models.Model):
@@ -38,7 +39,7 @@ class DsoReferenceRate(models.Model):
         for rate in self:
             rate.name = self.env._(
                 "%(rate)s %% from %(date)s",
-                rate=rate.rate,
+                rate=formatLang(self.env, rate.rate),
                 date=rate.date_from and fields.Date.to_string(rate.date_from),
             )
 

@@ -245,12 +245,20 @@ class ResPartner(models.Model):
         for customer in customers[:limit]:
             action = next_by_customer.get(customer)
             if action:
+                # The type once: not after a name that already says it.
                 sentences.append(
                     self.env._(
                         "Next for %(customer)s: %(action)s (%(type)s) on %(date)s",
                         customer=customer.display_name,
                         action=action.name,
                         type=types[action.action_type],
+                        date=format_date(self.env, action.date),
+                    )
+                    if types[action.action_type] not in (action.name or "")
+                    else self.env._(
+                        "Next for %(customer)s: %(action)s on %(date)s",
+                        customer=customer.display_name,
+                        action=action.name,
                         date=format_date(self.env, action.date),
                     )
                 )

@@ -16,6 +16,7 @@ draw as outlines (no text to select or search, heavy pages).
 
 import functools
 import logging
+import re
 import subprocess
 
 from odoo import api, models
@@ -107,9 +108,20 @@ class ReportDsoCollectionLetter(models.AbstractModel):
     @api.model
     def _dso_address_lines(self, partner):
         """The postal address of ``partner`` without its name, as lines
-        (in the format of its country)."""
+        (in the format of its country), with its state or region even where
+        that format leaves it out (on its own line, before the country)."""
         address = partner._display_address(without_company=True)
-        return [line.strip() for line in address.splitlines() if line.strip()]
+        lines = [line.strip() for line in address.splitlines() if line.strip()]
+        state = partner.state_id
+        if state and not any(
+            state.name in line
+            or (state.code and re.search(rf"\b{re.escape(state.code)}\b", line))
+            for line in lines
+        ):
+            country = partner.country_id.name
+            position = len(lines) - 1 if lines and lines[-1] == country else len(lines)
+            lines.insert(max(position, 0), state.name)
+        return lines
 
     @api.model
     def _dso_letterhead(self, company):
@@ -167,24 +179,34 @@ class ReportDsoCollectionLetter(models.AbstractModel):
 
     @api.model
     def _dso_amounts(self, action, items):
-        """Principal, late interest, recovery costs and total of ``items``,
+        """What the letter claims: principal, late interest, recovery costs
+        and total of the ``items`` that are due (``dso.hashtag._split_due``),
         summed as the hashtags sum them (in the items' currency, else in
-        the company's), and whether interest and recovery costs apply to
-        the customer."""
+        the company's); the items not yet due and their total, listed
+        apart and not claimed; and whether interest and recovery costs
+        apply to the customer."""
         Hashtag = self.env["dso.hashtag"]
-        principal, currency = Hashtag._sum(items, "amount_residual_currency")
-        interest = Hashtag._sum(items, "dso_penalty_amount")[0]
-        recovery = Hashtag._sum(items, "dso_recovery_cost_amount")[0]
-        total = Hashtag._sum(items, "dso_amount_with_penalties")[0]
+        due, not_due = Hashtag._split_due(items)
+        principal, currency = Hashtag._sum(due, "amount_residual_currency")
+        interest = Hashtag._sum(due, "dso_penalty_amount")[0]
+        recovery = Hashtag._sum(due, "dso_recovery_cost_amount")[0]
+        total = Hashtag._sum(due, "dso_amount_with_penalties")[0]
+        not_due_total, not_due_currency = Hashtag._sum(
+            not_due, "amount_residual_currency"
+        )
         customer = action.partner_id.commercial_partner_id.with_company(
             action.company_id
         )
         return {
-            "currency": currency or action.company_id.currency_id,
+            "currency": currency or not_due_currency or action.company_id.currency_id,
+            "due_items": due,
             "principal": principal,
             "interest": interest,
             "recovery": recovery,
             "total": total,
+            "not_due_items": not_due,
+            "not_due": not_due_total,
+            "not_due_currency": not_due_currency or action.company_id.currency_id,
             "interest_applies": bool(customer.dso_late_penalty or interest),
             "recovery_applies": bool(customer.dso_recovery_cost or recovery),
         }
@@ -201,6 +223,35 @@ class ReportDsoCollectionLetter(models.AbstractModel):
         )
 
     @api.model
+    def _dso_subject(self, action):
+        """The subject of the letter without the company's name in front
+        (``Acme: overdue invoices``): the letterhead just above names it."""
+        subject = (action.subject or "").strip()
+        name = action.company_id.name or ""
+        if name and subject.casefold().startswith(name.casefold()):
+            rest = subject[len(name) :].lstrip(" :,-\N{EN DASH}\N{EM DASH}").strip()
+            if rest:
+                return rest[:1].upper() + rest[1:]
+        return subject
+
+    @api.model
+    def _dso_signature(self, action):
+        """Who signs the letter: the collector, with the job title of its
+        employee (else of its contact) and the company's name; else the
+        company's name alone."""
+        collector = self.env["dso.hashtag"]._collector(action)
+        company = action.company_id.name or ""
+        if not collector:
+            return {"name": company, "title": "", "company": ""}
+        # sudo: the job title of a colleague, printed on a letter, may sit on
+        # an employee the printing user cannot read.
+        user = collector.sudo()
+        title = (
+            "job_title" in user._fields and user.job_title
+        ) or user.partner_id.function
+        return {"name": collector.name or "", "title": title or "", "company": company}
+
+    @api.model
     def _dso_letter(self, action):
         """Everything the letter of ``action`` prints besides its message."""
         customer = action.partner_id
@@ -209,9 +260,11 @@ class ReportDsoCollectionLetter(models.AbstractModel):
         return {
             "recipient": [customer.name or "", *self._dso_address_lines(customer)],
             "place": action.company_id.city or "",
+            "subject": self._dso_subject(action),
+            "signature": self._dso_signature(action),
             "items": items,
             "amounts": amounts,
-            "show_amounts": bool(items)
+            "show_amounts": bool(amounts["due_items"])
             and (
                 amounts["interest_applies"]
                 or amounts["recovery_applies"]

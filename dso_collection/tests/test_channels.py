@@ -71,7 +71,9 @@ class TestChannels(DsoCollectionSMSCommon):
         )
         self.assertEqual(action.mail_id, mail)
         self.assertIn("1,000.00", mail.body_html)
-        self.assertIn("50 days ago", mail.body_html)
+        self.assertIn(
+            "the following invoice is overdue (due on 01/10/2026)", mail.body_html
+        )
         # Who it went to, once sent.
         self.assertEqual(action.recipients_display, '"Acme Corp" <ap@acme.example>')
         # On the customer's chatter and on the invoice's.
@@ -435,3 +437,38 @@ class TestChannels(DsoCollectionSMSCommon):
         )
         self.assertTrue(action.attachment_id)
         self.assertIn("1,200.00", action.body_html)
+
+    # Wording (issue 21) ---------------------------------------------------
+
+    def test_next_action_names_its_type_once(self):
+        """An action named like its type ("Phone call") is not followed by
+        its type again; another name is."""
+        call = self._action("call", name="Phone call")
+        message = self.customer._dso_next_action_message()
+        self.assertIn("Next for Acme Corp: Phone call on 03/01/2026", message)
+        self.assertNotIn("(Phone call)", message)
+        call.name = "Call the buyer"
+        self.assertIn(
+            "Next for Acme Corp: Call the buyer (Phone call) on 03/01/2026",
+            self.customer._dso_next_action_message(),
+        )
+
+    def test_email_greets_the_invoicing_contact(self):
+        self.env["res.partner"].create(
+            {
+                "name": "Laura Bennett",
+                "parent_id": self.customer.id,
+                "type": "invoice",
+                "email": "laura@acme.example",
+            }
+        )
+        action = self._action(
+            "email",
+            mail_template_id=self._template("mail_template_dso_first_reminder").id,
+        )
+        action.action_send()
+        body = str(action.mail_id.body_html)
+        self.assertIn("Dear Laura Bennett,", body)
+        self.assertNotIn("Dear Acme Corp", body)
+        self.assertIn("the following invoice is overdue", body)
+        self.assertNotIn("invoices are", body)

@@ -120,11 +120,12 @@ class TestHashtagTemplates(HashtagCommon):
                 self._assert_no_hashtag_left(body)
                 self._assert_no_hashtag_left(content["subject"])
                 self.assertIn("Acme Corp", body)
-                self.assertIn(f"${NBSP}1,553.70", body)
+                # Invoice A and its penalties: B is not yet due.
+                self.assertIn(f"${NBSP}1,052.33", body)
                 # Letters do not end with the email signature.
                 self.assertNotIn("credit desk", body)
                 # Kept on the action, which the letter prints.
-                self.assertIn("1,553.70", action.body_html)
+                self.assertIn("1,052.33", action.body_html)
 
     def test_shipped_sms_template(self):
         action = self._email_action(
@@ -326,3 +327,30 @@ class TestHashtagTemplates(HashtagCommon):
             action.dso_open_item_ids.ids,
             (self.line_a | self.line_c | self.line_b).ids,
         )
+
+    def test_shipped_templates_claim_only_what_is_due(self):
+        """Invoice B is not yet due: the emails and letters claim A, list B
+        apart, and speak of one invoice in the singular."""
+        for xmlid in (
+            "mail_template_dso_first_reminder",
+            "mail_template_dso_second_reminder",
+            "mail_template_dso_interactive_reminder",
+        ):
+            with self.subTest(template=xmlid):
+                action = self._email_action(mail_template_id=self._template(xmlid).id)
+                body = str(self._prepared(action)["body_html"])
+                self.assertIn("the following invoice is overdue", body)
+                self.assertNotIn(self.line_b.move_name, body)
+                self.assertNotIn("1,400.00", body)
+        for xmlid, action_type in LETTER_TEMPLATES:
+            with self.subTest(template=xmlid):
+                action = self._email_action(
+                    action_type=action_type, mail_template_id=self._template(xmlid).id
+                )
+                body = str(self._prepared(action)["body_html"])
+                self.assertIn("the following invoice is still unpaid", body)
+                self.assertIn(f"${NBSP}1,052.33", body)
+                self.assertNotIn("1,553.70", body)
+                self.assertGreater(
+                    body.index(self.line_b.move_name), body.index("Not yet due")
+                )

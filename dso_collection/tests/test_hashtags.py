@@ -27,8 +27,9 @@ class HashtagCommon(DsoCollectionCommon):
     - invoice A: 1 000 due 2026-01-10 (50 days late)
     - invoice B: 500 due 2026-03-20 (not due)
     - credit note C: 100
-    Open balance 1 400, overdue 1 000. With 10 % a year: interest on A =
-    1 000 x 0.10 x 50 / 365 = 13.70; recovery cost 40 on A.
+    Open balance 1 400, overdue 1 000. With 10 % a year, interest runs on
+    what the credit note leaves unpaid of A: 900 x 0.10 x 50 / 365 = 12.33;
+    recovery cost 40 on A.
 
     The test classes freeze the time on 2026-03-01 (``freeze_time`` on each
     concrete class: on a base class it would set up that base class).
@@ -166,14 +167,15 @@ class TestHashtags(HashtagCommon):
         self.assertEqual(self._value("days_overdue"), "50")
 
     def test_penalties(self):
-        self.assertEqual(self._value("late_penalties"), f"${NBSP}13.70")
+        self.assertEqual(self._value("late_penalties"), f"${NBSP}12.33")
         self.assertEqual(self._value("recovery_cost"), f"${NBSP}40.00")
         self.assertEqual(
-            self._value("items_amount_selected_late_penalties"), f"${NBSP}53.70"
+            self._value("items_amount_selected_late_penalties"), f"${NBSP}52.33"
         )
+        # What is claimed: invoice A with its penalties, not B (not yet due).
         self.assertEqual(
             self._value("items_amount_selected_include_late_penalties"),
-            f"${NBSP}1,553.70",
+            f"${NBSP}1,052.33",
         )
         self.customer.with_company(self.company).dso_late_penalty = False
         self.env.invalidate_all()
@@ -310,3 +312,87 @@ class TestHashtags(HashtagCommon):
                 f"object.hashtag_{name}",
                 self.env["dso.collection.action"].mail_allowed_qweb_expressions(),
             )
+
+    # Issue 21: claims, greetings, singular and plural -------------------
+
+    def test_claims_only_what_is_due(self):
+        """Invoice B (due 2026-03-20) is not yet due: the amount claimed,
+        with interest and recovery costs, is A's; B is listed apart."""
+        self.assertEqual(
+            self._value("items_amount_selected_overdue"), f"${NBSP}1,000.00"
+        )
+        self.assertEqual(self._value("amount_not_due"), f"${NBSP}500.00")
+        self.assertEqual(
+            self._value("items_amount_selected_include_late_penalties"),
+            f"${NBSP}1,052.33",
+        )
+        selected = str(self._value("items_list_selected"))
+        self.assertEqual(selected.count("<table"), 2)
+        heading = selected.index("Not yet due")
+        self.assertLess(selected.index(self.line_a.move_name), heading)
+        self.assertGreater(selected.index(self.line_b.move_name), heading)
+        # Each table has its own total: 1 000 due, then 500 not yet due.
+        self.assertLess(selected.index("1,000.00"), heading)
+        self.assertGreater(selected.rindex("500.00"), heading)
+        not_due = str(self._value("items_list_not_due"))
+        self.assertIn(self.line_b.move_name, not_due)
+        self.assertNotIn(self.line_a.move_name, not_due)
+        self.assertEqual(
+            self._value("items_list_selected", fmt="text"),
+            f"{self.line_a.move_name} ${NBSP}1,000.00 01/10/2026; "
+            f"not yet due: {self.line_b.move_name} ${NBSP}500.00 03/20/2026",
+        )
+        # Only items due: one table.
+        self.action.line_ids = self.line_a
+        self.assertEqual(str(self._value("items_list_selected")).count("<table"), 1)
+        self.assertNotIn("Not yet due", str(self._value("items_list_selected")))
+
+    def test_greets_the_contact_the_email_goes_to(self):
+        self.assertEqual(self._value("contact_name"), "Acme Corp")
+        laura = self.env["res.partner"].create(
+            {
+                "name": "Laura Bennett",
+                "parent_id": self.customer.id,
+                "type": "invoice",
+                "email": "laura@acme.example",
+            }
+        )
+        self.assertEqual(self._value("contact_name"), "Laura Bennett")
+        self.assertEqual(self._typed("Dear #contact_name,"), "Dear Laura Bennett,")
+        # A letter is addressed to the customer.
+        self.action.action_type = "letter"
+        self.assertEqual(self._value("contact_name"), "Acme Corp")
+        # Two invoicing contacts receive the email: the customer is greeted.
+        self.action.action_type = "email"
+        laura.copy({"name": "Tom Price", "email": "tom@acme.example"})
+        self.assertEqual(self._value("contact_name"), "Acme Corp")
+
+    def test_singular_and_plural(self):
+        self.assertEqual(
+            self._value("items_overdue_intro"),
+            "the following invoice is overdue (due on 01/10/2026)",
+        )
+        self.assertEqual(
+            self._value("items_unpaid_intro"), "the following invoice is still unpaid"
+        )
+        line = self._create_item(
+            self.customer, 200, "2026-02-10", invoice_date="2026-01-10"
+        )
+        self.action.line_ids |= line
+        self.assertEqual(
+            self._value("items_overdue_intro"),
+            "the following invoices are overdue (the oldest due on 01/10/2026)",
+        )
+        self.assertEqual(
+            self._value("items_unpaid_intro"),
+            "the following invoices are still unpaid",
+        )
+
+    def test_rates_with_two_decimals(self):
+        mentions = self._value("legal_mentions", fmt="text")
+        self.assertIn("at the annual rate of 10.00%", mentions)
+        self.assertNotIn("10.0000", mentions)
+        rate = self.env["dso.reference.rate"].create(
+            {"date_from": "2030-01-01", "rate": 2.15}
+        )
+        self.assertEqual(rate.name, "2.15 % from 2030-01-01")

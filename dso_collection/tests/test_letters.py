@@ -302,6 +302,85 @@ class TestLetters(DsoCollectionHttpCommon):
         notice = self._text(action.attachment_id)
         self.assertNotIn("Signed for by the receptionist", notice)
 
+    # What a letter claims, how it is addressed and signed (issue 21) -------
+
+    def test_letter_claims_only_what_is_due(self):
+        """An invoice due on 01/01/2027 is listed apart, not claimed: the
+        amounts, the formal notice and the hand-over file are those of the
+        two late invoices."""
+        not_due = self._create_item(
+            self.customer, 700, "2027-01-01", invoice_date="2026-02-15"
+        )
+        lines = self.lines | not_due
+        action = self._send(
+            self._action(
+                "registered_letter",
+                "mail_template_dso_formal_notice",
+                line_ids=[Command.set(lines.ids)],
+            )
+        )
+        text = self._text(action.attachment_id)
+        self._assert_amounts(text)
+        self.assertIn("Not yet due, not claimed $ 700.00", text)
+        self.assertIn("formal notice to pay $ 1,603.43", text)
+        self.assertNotIn("2,303.43", text)
+        self.assertNotIn("2,200.00", text)
+        self.assertEqual(text.count(not_due.move_name), 1)
+        self.assertGreater(text.index(not_due.move_name), text.index("Not yet due"))
+        self.assertGreater(text.index(not_due.move_name), text.index(self.invoice.name))
+
+        litigation = self._send(
+            self._action(
+                "litigation",
+                "mail_template_dso_litigation",
+                line_ids=[Command.set(lines.ids)],
+            )
+        )
+        status = self.env.ref("dso_collection.dso_item_status_litigation")
+        self.assertEqual(self.lines.dso_status_id, status)
+        self.assertFalse(not_due.dso_status_id, "not yet due: not handed over")
+        notice = self._text(litigation.attachment_id)
+        self.assertIn("paying $ 1,603.43", notice)
+        handover = self._text(self._handover(litigation))
+        self.assertIn("Total $ 1,500.00 $ 23.43 $ 80.00 $ 1,603.43", handover)
+        self.assertIn(f"Not yet due, not handed over: {not_due.move_name}", handover)
+
+    def test_letter_signed_with_address_state_and_subject(self):
+        self.collector.partner_id.function = "Credit manager"
+        state = self.env["res.country.state"].create(
+            {
+                "name": "Brussels-Capital Region",
+                "code": "BRU",
+                "country_id": self.env.ref("base.be").id,
+            }
+        )
+        self.customer.state_id = state
+        action = self._send(self._action("letter", "mail_template_dso_second_reminder"))
+        self.assertTrue(action.subject.startswith(f"{self.company.name}: "))
+        text = self._text(action.attachment_id)
+        self.assertIn(
+            "Acme Corp 5 Main Street 1000 Brussels Brussels-Capital Region Belgium",
+            text,
+        )
+        self.assertIn("Subject: Second reminder, overdue invoices", text)
+        self.assertNotIn(f"Subject: {self.company.name}", text)
+        self.assertIn(f"Colette Collector Credit manager {self.company.name}", text)
+        self.assertIn("Dear Acme Corp,", text)
+
+    def test_letter_without_collector_signed_by_the_company(self):
+        self.customer.with_company(self.company).dso_collector_id = False
+        action = self._action(
+            "letter", "mail_template_dso_formal_notice", user_id=False
+        )
+        signature = self.env[LETTER_MODEL]._dso_signature(action)
+        self.assertEqual(
+            signature, {"name": self.company.name, "title": "", "company": ""}
+        )
+        action.action_preview()
+        root = self._letter_html(action, patched=False)
+        signed = root.xpath("//div[contains(@class, 'o_dso_letter_signature')]")
+        self.assertEqual(signed[0].text_content().split(), self.company.name.split())
+
     # Where the letterhead goes ---------------------------------------------
 
     def _letter_html(self, action, patched):

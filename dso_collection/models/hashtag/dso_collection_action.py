@@ -19,6 +19,7 @@ HASHTAG_DEPENDS = (
     "partner_id",
     "partner_id.name",
     "partner_id.lang",
+    "partner_id.child_ids",
     "company_id",
     "user_id",
     "user_id.signature",
@@ -70,6 +71,7 @@ class DsoCollectionAction(models.Model):
     )
 
     hashtag_customer_name = _value("customer_name")
+    hashtag_contact_name = _value("contact_name")
     hashtag_collector_name = _value("collector_name")
     hashtag_collector_signature = _html("collector_signature")
     hashtag_collector_signature_text = _text("collector_signature")
@@ -77,15 +79,21 @@ class DsoCollectionAction(models.Model):
     hashtag_company_logo_text = _text("company_logo")
     hashtag_amount_due = _value("amount_due")
     hashtag_amount_overdue = _value("amount_overdue")
+    hashtag_amount_not_due = _value("amount_not_due")
     hashtag_oldest_due_date = _value("oldest_due_date")
     hashtag_days_overdue = _value("days_overdue")
+    hashtag_items_overdue_intro = _value("items_overdue_intro")
+    hashtag_items_unpaid_intro = _value("items_unpaid_intro")
     hashtag_items_list = _html("items_list")
     hashtag_items_list_text = _text("items_list")
     hashtag_items_list_overdue = _html("items_list_overdue")
     hashtag_items_list_overdue_text = _text("items_list_overdue")
+    hashtag_items_list_not_due = _html("items_list_not_due")
+    hashtag_items_list_not_due_text = _text("items_list_not_due")
     hashtag_items_list_selected = _html("items_list_selected")
     hashtag_items_list_selected_text = _text("items_list_selected")
     hashtag_items_amount_selected = _value("items_amount_selected")
+    hashtag_items_amount_selected_overdue = _value("items_amount_selected_overdue")
     hashtag_items_amount_selected_late_penalties = _value(
         "items_amount_selected_late_penalties"
     )

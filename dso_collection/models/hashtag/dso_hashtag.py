@@ -49,25 +49,52 @@ class DsoHashtag(models.AbstractModel):
         """The hashtags: name -> what it becomes."""
         return {
             "customer_name": self.env._("Name of the customer"),
+            "contact_name": self.env._(
+                "Name of the contact the email goes to (the customer's invoicing "
+                "contact), else of the customer: for the greeting"
+            ),
             "collector_name": self.env._("Name of the customer's collector"),
             "collector_signature": self.env._(
                 "Email signature of the collector (else the collector's name); "
-                "nothing in letters"
+                "nothing in letters, which print their own signature"
             ),
             "company_logo": self.env._("Logo of the company"),
-            "amount_due": self.env._("Total of the open items"),
+            "amount_due": self.env._(
+                "Open balance: total of the open items, due or not yet due"
+            ),
             "amount_overdue": self.env._("Total of the items past their due date"),
+            "amount_not_due": self.env._("Total of the items not yet due"),
             "oldest_due_date": self.env._("Oldest due date of the overdue items"),
             "days_overdue": self.env._("Days since the oldest overdue due date"),
-            "items_list": self.env._("Table of all open items"),
+            "items_overdue_intro": self.env._(
+                "“the following invoice is overdue (due on …)”, or “the following "
+                "invoices are overdue (the oldest due on …)”: as many as "
+                "#items_list_overdue lists"
+            ),
+            "items_unpaid_intro": self.env._(
+                "“the following invoice is still unpaid”, or “the following "
+                "invoices are still unpaid”: as many as the action claims"
+            ),
+            "items_list": self.env._(
+                "Table of all open items, those not yet due apart"
+            ),
             "items_list_overdue": self.env._("Table of the overdue items"),
-            "items_list_selected": self.env._("Table of the items of the action"),
-            "items_amount_selected": self.env._("Total of the items of the action"),
+            "items_list_not_due": self.env._("Table of the items not yet due"),
+            "items_list_selected": self.env._(
+                "Table of the items of the action, those not yet due apart"
+            ),
+            "items_amount_selected": self.env._(
+                "Total of the items of the action, due or not yet due"
+            ),
+            "items_amount_selected_overdue": self.env._(
+                "Total of the items of the action that are due (credits deducted)"
+            ),
             "items_amount_selected_late_penalties": self.env._(
                 "Late-payment interest and recovery costs of the items of the action"
             ),
             "items_amount_selected_include_late_penalties": self.env._(
-                "Total of the items of the action, interest and recovery costs included"
+                "What the action claims: its items that are due, interest and "
+                "recovery costs included (not the items not yet due)"
             ),
             "late_penalties": self.env._("Late-payment interest of all overdue items"),
             "recovery_cost": self.env._("Recovery costs of all late invoices"),

@@ -13,7 +13,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.tools import is_html_empty
 
-from ...lib.constants import LETTER_ACTION_TYPES
+from ...lib.constants import EMAIL_ACTION_TYPES, LETTER_ACTION_TYPES
 from ...lib.lang_formats import LangFormats
 
 
@@ -52,6 +52,19 @@ class DsoHashtag(models.AbstractModel):
     def _overdue_items(self, items):
         today = fields.Date.context_today(self)
         return items.filtered(lambda line: line._dso_is_overdue(today))
+
+    @api.model
+    def _split_due(self, lines):
+        """``lines`` cut in two: what is due (the items past their due date,
+        and the credits, which reduce it) and what is not due yet (debit
+        items whose due date is today or later). A reminder, a letter or a
+        formal notice claims the first only, interest and recovery costs
+        included, and lists the second apart."""
+        today = fields.Date.context_today(self)
+        not_due = lines.filtered(
+            lambda line: line.amount_residual > 0 and line._dso_due_date() >= today
+        )
+        return lines - not_due, not_due
 
     @api.model
     def _selected_items(self, action, items):
@@ -112,26 +125,48 @@ class DsoHashtag(models.AbstractModel):
 
     @api.model
     def _items_table(self, action, lines, fmt):
-        """The items as a table (QWeb template ``dso_hashtag_items_table``,
-        which other templates may ``t-call`` with the same values), or as
+        """The items as tables: those due, then those not due yet under
+        their own heading and total (each a ``dso_hashtag_items_table``,
+        which other templates may ``t-call`` with the same values); or as
         one short line for SMS."""
-        lang = self._lang(action)
+        due, not_due = self._split_due(lines)
         if fmt == "text":
-            return "; ".join(
-                " ".join(
-                    (
-                        line.move_name,
-                        self._format_amount(
-                            action, line.amount_residual_currency, line.currency_id
-                        ),
-                        self._format_date(action, line.date_maturity or line.date),
-                    )
+            text = self._items_text(action, due)
+            if not_due:
+                rest = self.env._(
+                    "not yet due: %(items)s", items=self._items_text(action, not_due)
                 )
-                for line in lines
+                text = f"{text}; {rest}" if text else rest
+            return text
+        if not due or not not_due:
+            return self._items_html(action, lines)
+        return (
+            self._items_html(action, due)
+            + Markup('<p style="margin: 12px 0 4px 0;"><strong>%s</strong></p>')
+            % self.env._("Not yet due")
+            + self._items_html(action, not_due)
+        )
+
+    @api.model
+    def _items_text(self, action, lines):
+        return "; ".join(
+            " ".join(
+                (
+                    line.move_name,
+                    self._format_amount(
+                        action, line.amount_residual_currency, line.currency_id
+                    ),
+                    self._format_date(action, line.date_maturity or line.date),
+                )
             )
+            for line in lines
+        )
+
+    @api.model
+    def _items_html(self, action, lines):
         return (
             self.env["ir.qweb"]
-            .with_context(lang=lang)
+            .with_context(lang=self._lang(action))
             ._render(
                 "dso_collection.dso_hashtag_items_table",
                 {
@@ -144,6 +179,20 @@ class DsoHashtag(models.AbstractModel):
                 },
             )
         )
+
+    @api.model
+    def _contact(self, action):
+        """Who a message of ``action`` is addressed to: the one contact an
+        email goes to (the invoicing contact, else the customer), else the
+        customer."""
+        customer = action.partner_id.commercial_partner_id
+        if action.action_type in EMAIL_ACTION_TYPES and (
+            action.action_type != "internal_email"
+        ):
+            contacts = action.partner_id._dso_collection_contacts()
+            if len(contacts) == 1:
+                return contacts
+        return customer
 
     @api.model
     def _signature(self, signature):
@@ -179,6 +228,9 @@ class DsoHashtag(models.AbstractModel):
     def _hashtag_customer_name(self, action, fmt, items):
         return action.partner_id.name or ""
 
+    def _hashtag_contact_name(self, action, fmt, items):
+        return self._contact(action).name or action.partner_id.name or ""
+
     def _hashtag_collector_name(self, action, fmt, items):
         return self._collector(action).name or ""
 
@@ -213,6 +265,11 @@ class DsoHashtag(models.AbstractModel):
             action, self._overdue_items(items), "amount_residual_currency"
         )
 
+    def _hashtag_amount_not_due(self, action, fmt, items):
+        return self._amount(
+            action, self._split_due(items)[1], "amount_residual_currency"
+        )
+
     def _hashtag_oldest_due_date(self, action, fmt, items):
         overdue = self._overdue_items(items)
         if not overdue:
@@ -224,11 +281,39 @@ class DsoHashtag(models.AbstractModel):
         overdue = self._overdue_items(items)
         return str(max(overdue.mapped("dso_days_overdue"), default=0))
 
+    def _hashtag_items_overdue_intro(self, action, fmt, items):
+        """ "the following invoice is overdue (due on ...)" or "the following
+        invoices are overdue (the oldest due on ...)", as many as
+        #items_list_overdue lists."""
+        overdue = self._overdue_items(items)
+        date = self._hashtag_oldest_due_date(action, fmt, items)
+        if not overdue:
+            return self.env._("no invoice is overdue")
+        if len(overdue) == 1:
+            return self.env._(
+                "the following invoice is overdue (due on %(date)s)", date=date
+            )
+        return self.env._(
+            "the following invoices are overdue (the oldest due on %(date)s)",
+            date=date,
+        )
+
+    def _hashtag_items_unpaid_intro(self, action, fmt, items):
+        """ "the following invoice is still unpaid" or "the following
+        invoices are still unpaid", as many as the action claims."""
+        due = self._split_due(self._selected_items(action, items))[0]
+        if len(due.filtered(lambda line: line.amount_residual > 0)) == 1:
+            return self.env._("the following invoice is still unpaid")
+        return self.env._("the following invoices are still unpaid")
+
     def _hashtag_items_list(self, action, fmt, items):
         return self._items_table(action, items, fmt)
 
     def _hashtag_items_list_overdue(self, action, fmt, items):
         return self._items_table(action, self._overdue_items(items), fmt)
+
+    def _hashtag_items_list_not_due(self, action, fmt, items):
+        return self._items_table(action, self._split_due(items)[1], fmt)
 
     def _hashtag_items_list_selected(self, action, fmt, items):
         return self._items_table(action, self._selected_items(action, items), fmt)
@@ -238,21 +323,36 @@ class DsoHashtag(models.AbstractModel):
             action, self._selected_items(action, items), "amount_residual_currency"
         )
 
+    def _hashtag_items_amount_selected_overdue(self, action, fmt, items):
+        return self._amount(
+            action,
+            self._split_due(self._selected_items(action, items))[0],
+            "amount_residual_currency",
+        )
+
     def _hashtag_items_amount_selected_late_penalties(self, action, fmt, items):
         return self._amount(
-            action, self._selected_items(action, items), "dso_penalty_total"
+            action,
+            self._split_due(self._selected_items(action, items))[0],
+            "dso_penalty_total",
         )
 
     def _hashtag_items_amount_selected_include_late_penalties(self, action, fmt, items):
+        """What the action claims: its items that are due, with their
+        interest and recovery costs (not the items not yet due)."""
         return self._amount(
-            action, self._selected_items(action, items), "dso_amount_with_penalties"
+            action,
+            self._split_due(self._selected_items(action, items))[0],
+            "dso_amount_with_penalties",
         )
 
     def _hashtag_late_penalties(self, action, fmt, items):
-        return self._amount(action, items, "dso_penalty_amount")
+        return self._amount(action, self._overdue_items(items), "dso_penalty_amount")
 
     def _hashtag_recovery_cost(self, action, fmt, items):
-        return self._amount(action, items, "dso_recovery_cost_amount")
+        return self._amount(
+            action, self._overdue_items(items), "dso_recovery_cost_amount"
+        )
 
     def _hashtag_legal_mentions(self, action, fmt, items):
         """The legal mentions of the interest and recovery costs the

@@ -30,13 +30,15 @@ class DsoCollectionSend(models.AbstractModel):
 
     @api.model
     def _send_litigation(self, actions, contents):
-        """Hand the items over for litigation: they get the Litigation status
-        (their penalties keep running), the formal notice is printed for the
+        """Hand the items over for litigation: those due get the Litigation
+        status (their penalties keep running; the items not yet due are not
+        claimed and stay as they are), the formal notice is printed for the
         customer and the hand-over file for the lawyer."""
         status = self.env.ref("dso_collection.dso_item_status_litigation")
         for action in actions:
             lines = self._items_of(action)
-            lines.write(
+            due = self.env["dso.hashtag"]._split_due(lines)[0]
+            due.write(
                 {
                     "dso_status_id": status.id,
                     "dso_status_date": fields.Date.context_today(self),

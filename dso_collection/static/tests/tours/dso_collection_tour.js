@@ -138,7 +138,7 @@ registry.category("web_tour.tours").add("dso_collection_agenda_tour", {
         },
         {
             content: "A notification names the customer's next action and its date",
-            trigger: ".o_notification:contains('Next for Tour Customer Ltd: Phone call (Phone call) on')",
+            trigger: ".o_notification:contains('Next for Tour Customer Ltd: Phone call on')",
         },
         {
             content: "The form shows the action done",
