@@ -17,6 +17,7 @@
         "data/mail_template_data.xml",
         "data/mail_template_letter_data.xml",
         "data/mail_template_interactive_data.xml",
+        "data/mail_template_ack_data.xml",
         "data/dso_collection_scenario_data.xml",
         "data/dso_reference_rate_data.xml",
         "data/res_company_data.xml",

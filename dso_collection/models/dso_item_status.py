@@ -103,6 +103,15 @@ class DsoItemStatus(models.Model):
         "proposes this status when the collector validates it. With several "
         "statuses for one answer, the first in the list is proposed.",
     )
+    ack_template_id = fields.Many2one(
+        "mail.template",
+        string="Acknowledgement template",
+        domain="[('model', '=', 'dso.collection.action')]",
+        help="The email the status wizard proposes to send the customer when "
+        "items get this status: it acknowledges what the customer said (a "
+        "promise, a dispute, a payment on its way). The collector reads and "
+        "edits it before sending.",
+    )
     line_count = fields.Integer(string="Open items", compute="_compute_line_count")
 
     _sql_constraints = [

@@ -1,9 +1,10 @@
+import json
 from datetime import date
 
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from .common import DsoCollectionCommon
@@ -142,6 +143,21 @@ class TestInteractive(DsoCollectionCommon):
         self.assertEqual(len(activity), 1)
         self.assertIn("Two chairs broken", activity.note)
         self.assertEqual(self.customer.dso_feedback_pending_count, 2)
+        self.assertTrue(
+            self.customer.message_ids.filtered(
+                lambda m: "answered on 2 invoices" in (m.body or "")
+            )
+        )
+
+    def test_one_answer_is_counted_in_the_singular(self):
+        request = self._send(self._interactive_action())
+        self._answer(
+            request,
+            [{"line_id": self.line.id, "kind": "promise", "date": "2026-03-20"}],
+        )
+        bodies = " ".join(self.customer.message_ids.mapped("body"))
+        self.assertIn("answered on 1 invoice (", bodies)
+        self.assertNotIn("1 invoices", bodies)
 
     def test_answers_are_checked_before_anything_is_written(self):
         request = self._send(self._interactive_action())
@@ -337,3 +353,154 @@ class TestInteractive(DsoCollectionCommon):
         self.assertEqual(request.state, "cancelled")
         with self.assertRaises(AccessError):
             request._dso_check_usable(public)
+
+    # The collector's activity and what validating says ---------------------
+
+    def _answers_activity(self):
+        return self.customer.activity_ids.filtered(
+            lambda a: a.summary == "Customer answers to validate"
+        )
+
+    def test_one_activity_per_customer_closed_when_all_are_decided(self):
+        request = self._send(self._interactive_action())
+        first = self._answer(
+            request,
+            [{"line_id": self.line.id, "kind": "promise", "date": "2026-03-20"}],
+        )
+        second = self._answer(
+            request,
+            [
+                {
+                    "line_id": self.line2.id,
+                    "kind": "dispute",
+                    "dispute_reason": "quality",
+                    "comment": "Two chairs broken",
+                }
+            ],
+        )
+        # One activity, telling both submissions.
+        activity = self._answers_activity()
+        self.assertEqual(len(activity), 1)
+        self.assertEqual(self.customer.dso_feedback_activity_id, activity)
+        self.assertIn(self.invoice.name, activity.note)
+        self.assertIn("Two chairs broken", activity.note)
+        # One answer still pending: the activity stays open.
+        first.with_user(self.collector).action_validate()
+        self.assertEqual(self._answers_activity(), activity)
+        note = self.customer.message_ids[0]
+        self.assertIn("Answers validated", note.body)
+        self.assertIn(self.invoice.name, note.body)
+        self.assertIn(self.promise.name, note.body)
+        # The last one decided: the activity is done, saying what was done.
+        second.with_user(self.collector).action_validate()
+        self.assertFalse(self._answers_activity())
+        self.assertFalse(self.customer.dso_feedback_activity_id)
+        done = self.customer.message_ids[0]
+        self.assertIn(self.line2.move_name, done.body)
+        self.assertIn(self.dispute.name, done.body)
+        # A new submission opens a new activity.
+        self._answer(
+            request,
+            [{"line_id": self.line.id, "kind": "comment", "comment": "Sent today"}],
+        )
+        self.assertEqual(len(self._answers_activity()), 1)
+
+    def test_rejecting_the_last_answer_closes_the_activity(self):
+        request = self._send(self._interactive_action())
+        feedback = self._answer(
+            request, [{"line_id": self.line.id, "kind": "paid", "date": "2026-03-01"}]
+        )
+        self.assertEqual(len(self._answers_activity()), 1)
+        feedback.with_user(self.collector).action_reject("No payment received")
+        self.assertFalse(self._answers_activity())
+        self.assertIn("No payment received", self.customer.message_ids[0].body)
+
+    def test_validation_notifies_what_was_done(self):
+        request = self._send(self._interactive_action())
+        feedback = self._answer(
+            request,
+            [{"line_id": self.line.id, "kind": "promise", "date": "2026-03-20"}],
+        )
+        with self.mock_bus():
+            feedback.with_user(self.collector).action_validate()
+        messages = [json.loads(notif.message) for notif in self._new_bus_notifs]
+        notifications = [
+            message["payload"]
+            for message in messages
+            if message["type"] == "simple_notification"
+        ]
+        self.assertEqual(len(notifications), 1)
+        self.assertIn(self.invoice.name, notifications[0]["message"])
+        self.assertIn(self.promise.name, notifications[0]["message"])
+
+    def test_follow_up_form_says_what_save_and_discard_do(self):
+        request = self._send(self._interactive_action())
+        feedback = self._answer(
+            request,
+            [{"line_id": self.line.id, "kind": "promise", "date": "2026-03-20"}],
+        )
+        proposal = feedback.with_user(self.collector).action_validate()
+        view = self.env.ref("dso_collection.dso_collection_action_view_form_followup")
+        self.assertEqual(proposal["views"], [(view.id, "form")])
+        arch = (
+            self.env["dso.collection.action"]
+            .with_user(self.collector)
+            .get_views([(view.id, "form")])["views"]["form"]["arch"]
+        )
+        self.assertIn("followup_choice", arch)
+        self.assertIn("Save", arch)
+        self.assertIn("to plan it on its date", arch)
+        self.assertIn("follow the collection scenario", arch)
+
+    # Created through the API -------------------------------------------------
+
+    def test_request_created_without_company_takes_the_items_one(self):
+        # As an administrator or a script would (collectors create none).
+        Request = self.env["dso.interactive.request"].sudo()
+        request = Request.create(
+            {"partner_id": self.customer.id, "line_ids": [Command.set(self.line.ids)]}
+        )
+        self.assertEqual(request.company_id, self.company)
+        request = Request.create(
+            {"partner_id": self.customer.id, "line_ids": [Command.link(self.line2.id)]}
+        )
+        self.assertEqual(request.company_id, self.company)
+        # No items: the customer's company, else the current one.
+        self.customer.company_id = self.company
+        self.assertEqual(
+            Request.create({"partner_id": self.customer.id}).company_id, self.company
+        )
+        self.customer.company_id = False
+        self.assertEqual(
+            Request.create({"partner_id": self.customer.id}).company_id,
+            self.env.company,
+        )
+
+    def test_request_of_inconsistent_items_is_refused(self):
+        Request = self.env["dso.interactive.request"].sudo()
+        other = self._create_customer("Other Ltd")
+        other_line = self._create_item(other, 50, "2026-02-01")
+        with self.assertRaisesRegex(ValidationError, "belongs to Other Ltd"):
+            Request.create(
+                {
+                    "partner_id": self.customer.id,
+                    "line_ids": [Command.set((self.line | other_line).ids)],
+                }
+            )
+        company2 = self.env["res.company"].create({"name": "Other Collections Co"})
+        with self.assertRaisesRegex(ValidationError, "not to Other Collections Co"):
+            Request.create(
+                {
+                    "partner_id": self.customer.id,
+                    "company_id": company2.id,
+                    "line_ids": [Command.set(self.line.ids)],
+                }
+            )
+        with self.assertRaisesRegex(ValidationError, "needs its customer"):
+            Request.create({"line_ids": [Command.set(self.line.ids)]})
+        request = Request.create(
+            {"partner_id": self.customer.id, "line_ids": [Command.set(self.line.ids)]}
+        )
+        with self.assertRaisesRegex(ValidationError, "belongs to Other Ltd"):
+            request.line_ids = [Command.link(other_line.id)]
+        self.assertFalse(Request.search([("partner_id", "=", other.id)]))

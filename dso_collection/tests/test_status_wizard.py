@@ -379,3 +379,124 @@ class TestStatusWizard(DsoCollectionCommon):
         self.assertEqual(action.partner_id, self.customer)
         self.assertEqual(action.name, f"Phone call: {self.invoice2.name}")
         self.assertTrue(self.line2.dso_excluded)
+
+    # Acknowledgements ---------------------------------------------------
+
+    def test_status_proposes_its_acknowledgement(self):
+        paid = self.env.ref("dso_collection.dso_item_status_payment_in_progress")
+        unreachable = self.env.ref("dso_collection.dso_item_status_not_reachable")
+        for status, xmlid in (
+            (self.promise, "mail_template_dso_ack_promise"),
+            (self.dispute, "mail_template_dso_ack_dispute"),
+            (paid, "mail_template_dso_ack_payment_in_progress"),
+        ):
+            template = self.env.ref(f"dso_collection.{xmlid}")
+            self.assertEqual(status.ack_template_id, template)
+            self.assertEqual(template.model, "dso.collection.action")
+            wizard = self._wizard(self.line, status_id=status.id)
+            self.assertEqual(wizard.email_template_id, template)
+        self.assertFalse(
+            self._wizard(self.line, status_id=unreachable.id).email_template_id
+        )
+        # Acknowledgements are offered next to the reminders.
+        field = self.env["dso.status.change.wizard"]._fields["email_template_id"]
+        offered = self.env["mail.template"].search(
+            [("model", "=", "dso.collection.action")]
+        )
+        self.assertIn("dso.collection.action", field.domain)
+        self.assertIn(self.promise.ack_template_id, offered)
+        self.assertIn(
+            self.env.ref("dso_collection.mail_template_dso_first_reminder"), offered
+        )
+
+    def test_acknowledgement_is_previewed_with_the_note_in_place(self):
+        wizard = self._wizard(
+            self.line2,
+            status_id=self.promise.id,
+            status_date="2026-03-12",
+            comment="Will pay on Friday",
+            email_mode="customer",
+        )
+        body = str(wizard.email_body)
+        self.assertEqual(
+            wizard.email_subject, f"{self.company.name}: your promise of payment"
+        )
+        self.assertTrue(wizard.email_editable)
+        # Rendered for the customer, the selected item listed; no reminder.
+        self.assertIn("Thank you for letting us know", body)
+        self.assertIn(self.invoice2.name, body)
+        self.assertNotIn(self.invoice.name, body)
+        self.assertNotIn("Could you please settle", body)
+        self.assertNotIn("#customer_name", body)
+        # The note where the template places it: after the greeting and the
+        # items, not above the greeting.
+        note = "Promise of payment on 03/12/2026: Will pay on Friday"
+        self.assertIn(note, body)
+        self.assertLess(body.index("Dear"), body.index(note))
+        self.assertLess(body.index(self.invoice2.name), body.index(note))
+        # Nothing is written by the preview.
+        self.assertFalse(self._specific_actions())
+        # The collector edits it; the customer receives the edited email.
+        wizard.write(
+            {
+                "email_subject": "About your promise",
+                "email_body": body.replace(
+                    "Thank you for letting us know", "Many thanks for telling us"
+                ),
+                "next_action": "scenario",
+            }
+        )
+        with self.mock_mail_gateway():
+            wizard.action_apply()
+        mail = self.assertMailMail(
+            self.customer,
+            "outgoing",
+            content="Many thanks for telling us",
+            fields_values={"subject": "About your promise"},
+        )
+        self.assertIn(note, mail.body_html)
+        self.assertEqual(self._specific_actions().state, "done")
+
+    def test_note_goes_after_the_greeting_without_placeholder(self):
+        wizard = self._wizard(
+            self.line2,
+            status_id=self.promise.id,
+            comment="Will pay on Friday",
+            email_mode="customer",
+            email_template_id=self.template.id,
+        )
+        body = str(wizard.email_body)
+        self.assertLess(body.index("Dear"), body.index("Will pay on Friday"))
+        self.assertLess(body.index("Will pay on Friday"), body.index("We took note"))
+        # Without a note the placeholder of an acknowledgement goes.
+        wizard.write({"comment": False, "status_id": False})
+        wizard.email_template_id = self.promise.ack_template_id
+        self.assertFalse(wizard.email_note)
+        self.assertNotIn("o_dso_status_note", str(wizard.email_body))
+
+    def test_acknowledgement_to_several_customers(self):
+        other = self._create_customer("Beta Ltd", email="ap@beta.example")
+        other_line = self._create_item(other, 300, "2026-02-01")
+        wizard = self._wizard(
+            self.line | other_line,
+            status_id=self.dispute.id,
+            comment="Goods damaged",
+            email_mode="customer",
+            next_action="scenario",
+        )
+        self.assertFalse(wizard.email_editable)
+        self.assertIn("2 customers", wizard.email_preview_info)
+        with self.mock_mail_gateway():
+            wizard.action_apply()
+        for partner, invoice in (
+            (self.customer, self.invoice),
+            (other, other_line.move_id),
+        ):
+            mail = self.assertMailMail(
+                partner, "outgoing", content="We have received your dispute"
+            )
+            self.assertIn("Goods damaged", mail.body_html)
+            self.assertIn(invoice.name, mail.body_html)
+            self.assertLess(
+                mail.body_html.index("Dear"), mail.body_html.index("Goods damaged")
+            )

@@ -1,14 +1,22 @@
 """The "Change status…" wizard: its three screens, what it applies, and the
 checks it makes before it writes anything."""
 
+from lxml import etree
+from lxml import html as lxml_html
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import format_date
+from odoo.tools import format_date, is_html_empty
 
 from ..lib.constants import ACTION_TYPES
 from ..models.qualification.dso_collection_action import COPIED_CONTENT
 
 STEPS = [("1", "Status"), ("2", "Email"), ("3", "Next action")]
+
+# The class of the empty paragraph of a template where the collector's note
+# goes (see data/mail_template_ack_data.xml).
+NOTE_PLACEHOLDER_CLASS = "o_dso_status_note"
 
 
 class DsoStatusChangeWizard(models.TransientModel):
@@ -66,8 +74,14 @@ class DsoStatusChangeWizard(models.TransientModel):
         "mail.template",
         string="Email template",
         domain="[('model', '=', 'dso.collection.action')]",
-        help="The customer email; #items_list_selected and the other hashtags "
-        "of the selected items are replaced.",
+        compute="_compute_email_template_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="The customer email: the acknowledgement of the status chosen "
+        "(promise noted, dispute received ...) or any collection template; "
+        "#items_list_selected and the other hashtags of the selected items "
+        "are replaced.",
     )
     email_note = fields.Text(
         string="Note",
@@ -75,8 +89,27 @@ class DsoStatusChangeWizard(models.TransientModel):
         store=True,
         readonly=False,
         precompute=True,
-        help="Put at the top of the email: the status and comment just entered.",
+        help="The status and comment just entered: put where the template "
+        "places it (else after its greeting).",
     )
+    email_subject = fields.Char(
+        string="Subject",
+        compute="_compute_email_content",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
+    email_body = fields.Html(
+        string="Message",
+        compute="_compute_email_content",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="The email as the customer will read it, with the note in place: "
+        "edit it before sending.",
+    )
+    email_editable = fields.Boolean(compute="_compute_email_editable")
+    email_preview_info = fields.Char(compute="_compute_email_editable")
     internal_user_ids = fields.Many2many(
         "res.users",
         "dso_status_change_wizard_user_rel",
@@ -192,6 +225,45 @@ class DsoStatusChangeWizard(models.TransientModel):
                 parts.append(wizard.comment)
             wizard.email_note = ": ".join(parts)
 
+    @api.depends("status_id")
+    def _compute_email_template_id(self):
+        for wizard in self:
+            # A status without acknowledgement keeps the template chosen.
+            wizard.email_template_id = (
+                wizard.status_id.ack_template_id or wizard.email_template_id
+            )
+
+    @api.depends("email_mode", "email_template_id", "email_note", "line_ids")
+    def _compute_email_content(self):
+        for wizard in self:
+            if wizard.email_mode != "customer" or not wizard.email_template_id:
+                wizard.email_subject = False
+                wizard.email_body = False
+                continue
+            content = wizard._dso_render_preview()
+            wizard.email_subject = content.get("subject") or False
+            wizard.email_body = wizard._dso_place_note(
+                content.get("body_html"), wizard.email_note
+            )
+
+    @api.depends("line_ids")
+    def _compute_email_editable(self):
+        for wizard in self:
+            groups = wizard._dso_email_groups()
+            wizard.email_editable = len(groups) <= 1
+            if len(groups) > 1:
+                partner = wizard.line_ids[:1].partner_id.commercial_partner_id
+                wizard.email_preview_info = self.env._(
+                    "The items are of %(count)s customers: each gets its own "
+                    "email from the template, with its items and the note. "
+                    "Below, the email of %(customer)s, as a preview; to edit "
+                    "it, select the items of one customer.",
+                    count=len(groups),
+                    customer=partner.display_name,
+                )
+            else:
+                wizard.email_preview_info = False
+
     @api.depends("line_ids", "resolution_user_id")
     def _compute_internal_user_ids(self):
         Line = self.env["account.move.line"]
@@ -280,6 +352,122 @@ class DsoStatusChangeWizard(models.TransientModel):
             "template": self.copy_from_template_id,
             "action": self.copy_from_action_id,
         }.get(self.specific_source)
+
+    # ------------------------------------------------------------------
+    # The customer email: rendered from its template, the note in place
+    # ------------------------------------------------------------------
+
+    def _dso_email_groups(self):
+        """The selected items by (customer, company): one email each."""
+        self.ensure_one()
+        groups = {}
+        for line in self.line_ids:
+            key = (line.partner_id.commercial_partner_id, line.company_id)
+            groups[key] = groups.get(key, line.browse()) | line
+        return groups
+
+    def _dso_email_vals(self):
+        return {
+            "action_type": "email",
+            "mail_template_id": self.email_template_id.id,
+            "date": fields.Date.context_today(self),
+        }
+
+    def _dso_render_preview(self):
+        """Subject and body of the email of the first customer selected,
+        rendered from the template on an unsaved action (nothing is
+        written): {"subject", "body_html"}."""
+        self.ensure_one()
+        groups = self._dso_email_groups()
+        if not groups:
+            return {}
+        (partner, company), items = next(iter(groups.items()))
+        Action = self.env["dso.collection.action"]
+        action = Action.new(
+            Action._dso_prepare_specific_vals(
+                partner, company, items, self._dso_email_vals()
+            )
+        )
+        # Odoo's rendering of the template's fields (as the sending does),
+        # called on the unsaved action: ``_render_field`` reads saved ids.
+        template = self.email_template_id
+        ids = list(action._ids)
+        lang = (
+            template.lang
+            and template._render_template(template.lang, Action._name, ids)[action.id]
+        ) or self.env.lang
+        template = template.with_context(lang=lang)
+        subject = template._render_template(template.subject or "", Action._name, ids)
+        body = template._render_template(
+            template.body_html or "",
+            Action._name,
+            ids,
+            engine="qweb",
+            options={"post_process": True},
+        )
+        return {"subject": subject[action.id], "body_html": body[action.id]}
+
+    @api.model
+    def _dso_place_note(self, body, note):
+        """``body`` with ``note`` where the template places it: in its
+        paragraph of class ``o_dso_status_note``, else after the greeting
+        (the first paragraph). Without a note, the empty placeholder goes."""
+        if not body or is_html_empty(body):
+            return body
+        root = lxml_html.fragment_fromstring(str(body), create_parent="div")
+        placeholders = root.xpath(
+            "//*[contains(concat(' ', normalize-space(@class), ' '), $name)]",
+            name=f" {NOTE_PLACEHOLDER_CLASS} ",
+        )
+        for extra in placeholders[1:]:
+            extra.drop_tree()
+        placeholder = placeholders[0] if placeholders else None
+        if not note:
+            if placeholder is not None:
+                placeholder.drop_tree()
+        elif placeholder is not None:
+            for child in list(placeholder):
+                placeholder.remove(child)
+            placeholder.text = note
+        else:
+            paragraph = etree.Element("p")
+            paragraph.text = note
+            greeting = next(iter(root.iter("p")), None)
+            if greeting is not None:
+                greeting.addnext(paragraph)
+            else:
+                root.insert(0, paragraph)
+                paragraph.tail, root.text = root.text, None
+        return Markup(
+            (root.text or "")
+            + "".join(lxml_html.tostring(child, encoding="unicode") for child in root)
+        )
+
+    def _dso_send_customer_email(self, lines):
+        """Email the customers of ``lines`` now: one specific email action
+        per customer, done at once and kept in the collection history. With
+        one customer the email is the one the collector read and edited;
+        with several, each is rendered from the template with the note in
+        place."""
+        self.ensure_one()
+        Action = self.env["dso.collection.action"]
+        Send = self.env["dso.collection.send"]
+        actions = Action._dso_create_specific(lines, self._dso_email_vals())
+        if len(actions) == 1 and not is_html_empty(self.email_body):
+            actions.write(
+                {
+                    "subject": self.email_subject or actions.name,
+                    "body_html": self.email_body,
+                }
+            )
+        else:
+            Send._preview(actions)
+            for action in actions:
+                action.body_html = self._dso_place_note(
+                    action.body_html, self.email_note
+                )
+        Send._send_now(actions)
+        return actions
 
     # ------------------------------------------------------------------
     # Opening and moving between the screens
@@ -388,9 +576,7 @@ class DsoStatusChangeWizard(models.TransientModel):
             )
         Action = self.env["dso.collection.action"]
         if self.email_mode == "customer":
-            Action._dso_send_status_email(
-                lines, self.email_template_id, self.email_note
-            )
+            self._dso_send_customer_email(lines)
         elif self.email_mode == "internal":
             lines._dso_send_internal_status_email(
                 self.internal_user_ids, self.email_note

@@ -10,8 +10,8 @@ Answers are ``dso.item.feedback`` rows the collector validates or rejects."""
 
 from datetime import timedelta
 
-from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo import Command, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import format_date
 
 # Submissions allowed on one link in one window (a person answers a few
@@ -132,6 +132,97 @@ class DsoInteractiveRequest(models.Model):
     def _compute_feedback_count(self):
         for request in self:
             request.feedback_count = len(request.feedback_ids)
+
+    @api.constrains("partner_id", "company_id", "line_ids")
+    def _check_items(self):
+        """The items asked about are the customer's, in the request's
+        company (the page shows and accepts answers in that company only)."""
+        for request in self:
+            request._dso_check_items(
+                request.partner_id, request.company_id, request.line_ids
+            )
+
+    @api.model
+    def _dso_check_items(self, partner, company, lines):
+        """Refuse items of another customer or of several companies, named
+        with the fix."""
+        # sudo: only the customer and company of the items are read, to
+        # check them and name them in the refusal.
+        lines = lines.sudo()
+        customer = partner.commercial_partner_id
+        foreign = lines.filtered(
+            lambda line: line.partner_id.commercial_partner_id != customer
+        )
+        if foreign:
+            raise ValidationError(
+                self.env._(
+                    "Item %(item)s belongs to %(other)s, not to %(customer)s: an "
+                    "interactive request asks one customer about its own items. "
+                    "Remove it, or create a request for %(other)s.",
+                    item=foreign[0].move_name or foreign[0].name,
+                    other=foreign[0].partner_id.commercial_partner_id.display_name,
+                    customer=customer.display_name,
+                )
+            )
+        if len(lines.company_id) > 1:
+            raise ValidationError(
+                self.env._(
+                    "The items asked about %(customer)s belong to several "
+                    "companies (%(companies)s): create one request per company.",
+                    customer=customer.display_name,
+                    companies=", ".join(lines.company_id.mapped("name")),
+                )
+            )
+        if company and lines and lines.company_id != company:
+            raise ValidationError(
+                self.env._(
+                    "Item %(item)s belongs to %(item_company)s, not to "
+                    "%(company)s, the company of the request for %(customer)s: "
+                    "leave the company empty (it is taken from the items) or "
+                    "choose %(item_company)s.",
+                    item=lines[0].move_name or lines[0].name,
+                    item_company=lines.company_id.name,
+                    company=company.name,
+                    customer=customer.display_name,
+                )
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if not vals.get("company_id"):
+                vals["company_id"] = self._dso_default_company(vals).id
+        return super().create(vals_list)
+
+    @api.model
+    def _dso_default_company(self, vals):
+        """The company of a request created without one: its items', else
+        its customer's, else the current company."""
+        if not vals.get("partner_id"):
+            raise ValidationError(
+                self.env._("An interactive request needs its customer: set partner_id.")
+            )
+        partner = self.env["res.partner"].browse(vals["partner_id"])
+        lines = self._dso_lines_from_commands(vals.get("line_ids"))
+        # sudo: the companies of the items are read to choose the request's.
+        companies = lines.sudo().company_id
+        if len(companies) > 1:
+            self._dso_check_items(partner, companies[:0], lines)
+        return companies or partner.sudo().company_id or self.env.company
+
+    @api.model
+    def _dso_lines_from_commands(self, commands):
+        """The items a ``line_ids`` value links (set and link commands, or
+        plain ids)."""
+        ids = []
+        for command in commands or []:
+            if isinstance(command, int):
+                ids.append(command)
+            elif command[0] == Command.SET:
+                ids = list(command[2] or [])
+            elif command[0] == Command.LINK:
+                ids.append(command[1])
+        return self.env["account.move.line"].browse(ids)
 
     # ------------------------------------------------------------------
     # Creating and sending

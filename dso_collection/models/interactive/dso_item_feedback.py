@@ -179,7 +179,8 @@ class DsoItemFeedback(models.Model):
 
     def _dso_notify_collector(self):
         """A message on the customer listing the answers, and one activity
-        for its collector to decide on them."""
+        for its collector to decide on them: the customer's open one, with
+        these answers added, else a new one."""
         for partner in self.partner_id:
             answers = self.filtered(lambda f, p=partner: f.partner_id == p)
             items = Markup("").join(
@@ -187,20 +188,32 @@ class DsoItemFeedback(models.Model):
                 for f in answers
             )
             author = answers[0].author_id.display_name
-            body = Markup("%s<ul>%s</ul>") % (
-                self.env._(
+            if len(answers) == 1:
+                intro = self.env._(
+                    "%(author)s answered on 1 invoice (to validate in "
+                    "Collection > Customer answers):",
+                    author=author,
+                )
+            else:
+                intro = self.env._(
                     "%(author)s answered on %(count)s invoices (to validate in "
                     "Collection > Customer answers):",
                     author=author,
                     count=len(answers),
-                ),
-                items,
-            )
+                )
+            body = Markup("%s<ul>%s</ul>") % (intro, items)
             # sudo: the page is used by a visitor; the note is the
             # answers just recorded, posted on their own customer.
-            partner.sudo().message_post(
+            partner_sudo = partner.sudo()
+            partner_sudo.message_post(
                 body=body, message_type="comment", subtype_xmlid="mail.mt_note"
             )
+            # sudo (as above): the customer's open activity, read and
+            # completed with the answers just recorded.
+            activity = partner_sudo.dso_feedback_activity_id
+            if activity.exists() and activity.active:
+                activity.note = (activity.note or Markup()) + body
+                continue
             collector = (
                 answers.request_id.collector_id[:1]
                 or partner.dso_collector_id
@@ -208,12 +221,32 @@ class DsoItemFeedback(models.Model):
             )
             if collector:
                 # sudo: as the note above, an activity for the collector.
-                partner.sudo().activity_schedule(
+                partner_sudo.dso_feedback_activity_id = partner_sudo.activity_schedule(
                     "mail.mail_activity_data_todo",
                     summary=self.env._("Customer answers to validate"),
                     note=body,
                     user_id=collector.id,
                 )
+
+    def _dso_close_decided(self, message):
+        """Tell what the decision did on each customer (``message``: a
+        function of the customer's decided answers giving the text): it
+        closes the customer's "answers to validate" activity when none is
+        pending any more, else it is a note on the customer."""
+        Feedback = self.env["dso.item.feedback"]
+        for partner in self.partner_id:
+            answers = self.filtered(lambda f, p=partner: f.partner_id == p)
+            text = message(answers)
+            still_pending = Feedback.search_count(
+                [("partner_id", "=", partner.id), ("state", "=", "pending")]
+            )
+            # sudo: the activity may be another collector's; closing it is
+            # what deciding the last answer it announced means.
+            activity = partner.sudo().dso_feedback_activity_id
+            if not still_pending and activity.exists() and activity.active:
+                activity.action_feedback(feedback=text)
+            else:
+                partner.message_post(body=text, subtype_xmlid="mail.mt_note")
 
     # ------------------------------------------------------------------
     # Answers from the portal page
@@ -457,7 +490,40 @@ class DsoItemFeedback(models.Model):
                 "decision_date": fields.Datetime.now(),
             }
         )
+        self._dso_close_decided(lambda answers: answers._dso_validated_message())
+        self.env.user._bus_send(
+            "simple_notification",
+            {
+                "type": "success",
+                "title": self.env._("Answers validated"),
+                "message": self._dso_validated_message(),
+            },
+        )
         return self._dso_propose_followup()
+
+    def _dso_validated_message(self):
+        """What validating these answers did, in one line: the answers
+        validated and the status each item got."""
+        parts = []
+        for feedback in self:
+            if feedback.status_id:
+                parts.append(
+                    self.env._(
+                        "%(invoice)s (%(answer)s): status %(status)s",
+                        invoice=feedback.line_id.move_name,
+                        answer=feedback._dso_summary(),
+                        status=feedback.status_id.name,
+                    )
+                )
+            else:
+                parts.append(
+                    self.env._(
+                        "%(invoice)s (%(answer)s): comment added, status unchanged",
+                        invoice=feedback.line_id.move_name,
+                        answer=feedback._dso_summary(),
+                    )
+                )
+        return self.env._("Answers validated: %(answers)s.", answers="; ".join(parts))
 
     def _dso_status_comment(self):
         """The item comment a validated answer leaves: the summary of the
@@ -508,7 +574,15 @@ class DsoItemFeedback(models.Model):
             "name": explanation,
             "res_model": Action._name,
             "view_mode": "form",
-            "views": [(False, "form")],
+            # The action form with the line saying what Save and Discard do.
+            "views": [
+                (
+                    self.env.ref(
+                        "dso_collection.dso_collection_action_view_form_followup"
+                    ).id,
+                    "form",
+                )
+            ],
             "target": "current",
             "context": context,
         }
@@ -547,14 +621,11 @@ class DsoItemFeedback(models.Model):
                 "decision_date": fields.Datetime.now(),
             }
         )
-        for partner in self.partner_id:
-            answers = self.filtered(lambda f, p=partner: f.partner_id == p)
-            partner.message_post(
-                body=self.env._(
-                    "Answers on %(invoices)s rejected: %(reason)s",
-                    invoices=", ".join(answers.line_id.mapped("move_name")),
-                    reason=reason,
-                ),
-                subtype_xmlid="mail.mt_note",
+        self._dso_close_decided(
+            lambda answers: self.env._(
+                "Answers on %(invoices)s rejected: %(reason)s",
+                invoices=", ".join(answers.line_id.mapped("move_name")),
+                reason=reason,
             )
+        )
         return True

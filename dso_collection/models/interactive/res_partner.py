@@ -13,6 +13,16 @@ class ResPartner(models.Model):
     dso_feedback_pending_count = fields.Integer(
         string="Answers to validate", compute="_compute_dso_feedback_pending_count"
     )
+    dso_feedback_activity_id = fields.Many2one(
+        "mail.activity",
+        string="Answers to validate activity",
+        readonly=True,
+        copy=False,
+        ondelete="set null",
+        help="The one open activity telling the collector about this "
+        "customer's answers: new answers are added to it, deciding the last "
+        "pending answer closes it.",
+    )
 
     def _compute_dso_feedback_pending_count(self):
         groups = self.env["dso.item.feedback"]._read_group(

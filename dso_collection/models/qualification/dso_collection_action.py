@@ -7,9 +7,7 @@ items are paid. This file holds how one is created from items, what its
 follow-up is copied from, and the "Change status…" button of an action.
 """
 
-from markupsafe import Markup
-
-from odoo import Command, api, fields, models
+from odoo import Command, api, models
 from odoo.exceptions import UserError
 from odoo.tools import format_date
 
@@ -88,34 +86,6 @@ class DsoCollectionAction(models.Model):
             }
         )
         return action_vals
-
-    @api.model
-    def _dso_send_status_email(self, lines, template, note=None):
-        """Email the customers of ``lines`` now, from ``template`` rendered
-        on a specific email action of the items (its hashtags, such as
-        #items_list_selected, list them), ``note`` (the status and comment
-        just entered) on top. The action is done at once and stays in the
-        collection history.
-
-        :return: the email actions, done.
-        """
-        actions = self._dso_create_specific(
-            lines,
-            {
-                "action_type": "email",
-                "mail_template_id": template.id,
-                "date": fields.Date.context_today(self),
-            },
-        )
-        Send = self.env["dso.collection.send"]
-        Send._preview(actions)
-        if note:
-            for action in actions:
-                action.body_html = Markup("<p>%s</p>") % note + (
-                    action.body_html or Markup()
-                )
-        Send._send_now(actions)
-        return actions
 
     @api.model
     def _dso_copy_values(self, source):

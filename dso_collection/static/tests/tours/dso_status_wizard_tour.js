@@ -57,6 +57,11 @@ registry.category("web_tour.tours").add("dso_status_wizard_tour", {
             run: "click",
         },
         {
+            content: "The status's acknowledgement is proposed, rendered, the note in place",
+            trigger:
+                ".modal .o_field_widget[name='email_body']:contains('Thank you for letting us know'):contains('Will pay on Friday')",
+        },
+        {
             content: "Type the template",
             trigger: ".modal .o_field_widget[name='email_template_id'] input",
             run: "edit Status confirmation",
@@ -69,6 +74,11 @@ registry.category("web_tour.tours").add("dso_status_wizard_tour", {
         {
             content: "The note recalling the status and the comment is shown",
             trigger: ".modal .o_field_widget[name='email_note'] textarea",
+        },
+        {
+            content: "The email of the template chosen is previewed, the note after the greeting",
+            trigger:
+                ".modal .o_field_widget[name='email_body']:contains('Dear Wizard Customer SA'):contains('Will pay on Friday')",
         },
         {
             content: "Next",
