@@ -131,6 +131,7 @@ class DsoCollectionPortal(CustomerPortal):
                 "error": error,
                 "received": request_sudo._dso_received_feedback(received),
                 "form_action": self._dso_form_action(request_sudo, access_token),
+                "total_due": self._dso_total_due(values["items"]),
             }
         )
         return request.render(
@@ -138,6 +139,20 @@ class DsoCollectionPortal(CustomerPortal):
             values,
             status=400 if error else 200,
         )
+
+    def _dso_total_due(self, items):
+        """What the page's items still owe, one total per currency (a
+        customer may be invoiced in several)."""
+        totals = {}
+        for item in items:
+            line = item["line"]
+            totals[line.currency_id] = (
+                totals.get(line.currency_id, 0.0) + line.amount_residual_currency
+            )
+        return [
+            {"currency": currency, "amount": amount}
+            for currency, amount in totals.items()
+        ]
 
     def _dso_form_action(self, request_sudo, access_token):
         if access_token:

@@ -1,4 +1,5 @@
 from freezegun import freeze_time
+from lxml import etree
 
 from odoo import Command, fields
 from odoo.tests import tagged
@@ -243,6 +244,28 @@ class TestEffectiveness(DsoCollectionMultiCompanyCommon):
         )
         self.assertEqual(rows[0]["actions"], 4)
         self.assertEqual(rows[0]["measured_30"], 2)
+
+    def test_effectiveness_page_short_headers(self):
+        """Issue 21: "7 d", "15 d", "30 d" as headers, the full name and its
+        help in the header's tooltip; measured and done explained."""
+        form = self.env["dso.collection.scenario"].get_views([(False, "form")])
+        arch = etree.fromstring(form["views"]["form"]["arch"])
+        steps = arch.find(".//field[@name='dso_effectiveness_step_ids']/list")
+        Step = self.env["dso.collection.step"]
+        for days in (7, 15, 30):
+            column = steps.find(f"field[@name='dso_rate_{days}']")
+            self.assertEqual(column.get("string"), f"{days} d")
+            described = Step.fields_get([f"dso_rate_{days}"])[f"dso_rate_{days}"]
+            self.assertEqual(described["string"], f"Paid within {days} days (%)")
+            self.assertTrue(described["help"])
+        self.assertTrue(Step.fields_get(["dso_measured_7"])["dso_measured_7"]["help"])
+        [legend] = arch.xpath("//p[contains(@class, 'o_dso_effectiveness_legend')]")
+        self.assertIn("Actions done", "".join(legend.itertext()))
+        ranking = etree.fromstring(f"<div>{self.scenario.dso_template_ranking}</div>")
+        headers = {th.text: th.get("title") for th in ranking.iter("th")}
+        self.assertEqual(headers["30 d"], "Paid within 30 days (%)")
+        self.assertTrue(headers["Actions done"])
+        self.assertTrue(headers["Measured at 30 d"])
 
     def test_collector_sees_own_company_only(self):
         report = self.Effectiveness.with_user(self.collector)

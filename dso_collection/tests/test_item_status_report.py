@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from freezegun import freeze_time
+from lxml import etree
 
 from odoo import fields
 from odoo.tests import tagged
@@ -306,6 +307,22 @@ class TestItemStatusReport(DsoCollectionMultiCompanyCommon):
         self.assertEqual(rates["all"]["item_count"], 0)
         self.assertIsNone(rates["all"]["item_rate"])
         self.assertIsNone(rates["all"]["amount_rate"])
+
+    def test_pivot_default_is_small(self):
+        """Issue 21: rows by collector, columns by age band and two measures
+        (10 value columns, not 20); the others stay in the Measures menu."""
+        pivot = etree.fromstring(
+            self._report().get_views([(False, "pivot")])["views"]["pivot"]["arch"]
+        )
+        by_type = {}
+        for field in pivot.iter("field"):
+            if field.get("invisible") != "1":
+                by_type.setdefault(field.get("type"), []).append(field.get("name"))
+        self.assertEqual(by_type["row"], ["collector_id"])
+        self.assertEqual(by_type["col"], ["age_band"])
+        self.assertEqual(by_type["measure"], ["amount_overdue", "amount_rate"])
+        fields_info = self._report().fields_get(["item_count", "item_rate"])
+        self.assertTrue(all(info["aggregator"] for info in fields_info.values()))
 
     def test_agenda_views_show_the_banner(self):
         views = self.env["dso.collection.action"].get_views(

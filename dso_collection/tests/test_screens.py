@@ -247,11 +247,21 @@ class TestScreensCustomers(DsoCollectionMultiCompanyCommon):
     def test_figures_and_next_action_with_its_date(self):
         self._plan("2026-03-05", partners=self.big | self.small | self.other)
         rows = self._rows()
+        # Issue 21: the settled customer (zero balance, nothing planned) is
+        # listed "to reconcile": its overdue invoice is offset by a credit
+        # note nobody matched.
         self.assertEqual(
             set(rows.mapped("partner_id.name")),
-            {"Big Debtor SA", "Small Debtor SPRL", "Other Collector BV"},
-            "the settled customer (zero balance, nothing planned) is not listed",
+            {"Big Debtor SA", "Small Debtor SPRL", "Other Collector BV", "Settled NV"},
         )
+        settled = rows.filtered(lambda row: row.partner_id == self.settled)
+        self.assertTrue(settled.to_reconcile)
+        self.assertEqual(
+            (settled.balance, settled.overdue_amount, settled.credit_amount),
+            (0.0, 250.0, 250.0),
+        )
+        self.assertFalse(settled.next_action_id)
+        self.assertEqual(rows.filtered("to_reconcile"), settled)
         big = rows.filtered(lambda row: row.partner_id == self.big)
         self.assertEqual(big.balance, 5700.0)
         self.assertEqual(big.overdue_amount, 5000.0)
@@ -275,16 +285,23 @@ class TestScreensCustomers(DsoCollectionMultiCompanyCommon):
     def test_sort_and_filters(self):
         self._plan("2026-03-05", partners=self.big | self.small | self.other)
         by_overdue = self._rows(order="overdue_amount desc, id")
+        # The settled customer is listed "to reconcile" (issue 21), with its
+        # 250 overdue offset by a credit note.
         self.assertEqual(
-            by_overdue.mapped("partner_id.name")[:3],
-            ["Big Debtor SA", "Small Debtor SPRL", "Other Collector BV"],
+            by_overdue.mapped("partner_id.name"),
+            ["Big Debtor SA", "Small Debtor SPRL", "Settled NV", "Other Collector BV"],
+        )
+        # (The customer to reconcile has nothing planned: no date to sort.)
+        planned = self._rows(
+            [("next_action_date", "!=", False)], order="next_action_date desc, id"
+        )
+        self.assertEqual(len(planned), 3)
+        self.assertEqual(
+            planned[:1].next_action_date, max(planned.mapped("next_action_date"))
         )
         self.assertEqual(
-            self._rows(order="next_action_date desc, id")[:1].next_action_date,
-            max(self._rows().mapped("next_action_date")),
-        )
-        self.assertEqual(
-            self._rows([("overdue_amount", ">", 0)]).partner_id, self.big | self.small
+            self._rows([("overdue_amount", ">", 0)]).partner_id,
+            self.big | self.small | self.settled,
         )
         self.assertEqual(
             self._rows([("next_action_late", "=", True)]).partner_id,
@@ -292,16 +309,19 @@ class TestScreensCustomers(DsoCollectionMultiCompanyCommon):
         )
         self.assertEqual(
             self._rows([("collector_id", "=", self.collector.id)]).partner_id,
-            self.big | self.small,
+            self.big | self.small | self.settled,
         )
         self.assertEqual(
             self._rows([("scenario_id", "=", self.scenario.id)]).partner_id,
-            self.big | self.small | self.other,
+            self.big | self.small | self.other | self.settled,
+        )
+        self.assertEqual(
+            self._rows([("to_reconcile", "=", True)]).partner_id, self.settled
         )
         groups = self.Customer.with_user(self.collector)._read_group(
             [], ["collector_id"], ["__count"]
         )
-        self.assertEqual(dict(groups)[self.collector], 2)
+        self.assertEqual(dict(groups)[self.collector], 3)
 
     def test_filters_in_the_search_view(self):
         arch = etree.fromstring(
@@ -348,3 +368,144 @@ class TestScreensCustomers(DsoCollectionMultiCompanyCommon):
             {(row.partner_id, row.company_id) for row in both},
             {(self.shared_customer, self.company_2), (self.big, self.company)},
         )
+
+
+@tagged("post_install", "-at_install")
+class TestMenusAndWideScreens(DsoCollectionCommon):
+    """Issue 21: four top-level menus; the app opens on the dashboard for
+    credit managers and on the agenda (their own actions) for collectors;
+    the lists that were too wide or cut."""
+
+    TOP_MENUS = [
+        "dso_collection.dso_collection_menu_top_agenda",
+        "dso_collection.dso_collection_menu_top_customers",
+        "dso_collection.dso_collection_menu_reporting",
+        "dso_collection.dso_collection_menu_config",
+    ]
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.manager = cls._create_collector(
+            "dso_menu_manager", groups="dso_collection.group_dso_manager"
+        )
+        cls.root = cls.env.ref("dso_collection.dso_collection_menu_root")
+
+    def _menus(self, user):
+        return self.env["ir.ui.menu"].with_user(user).load_menus(False)
+
+    def _children(self, menus, menu_id):
+        return [menus[child]["xmlid"] for child in menus[menu_id]["children"]]
+
+    def test_four_top_level_menus(self):
+        for user, expected in (
+            (self.manager, self.TOP_MENUS),
+            (self.collector, self.TOP_MENUS[:3]),
+        ):
+            with self.subTest(user=user.login):
+                menus = self._menus(user)
+                self.assertEqual(self._children(menus, self.root.id), expected)
+                # Everything else is one level down, under one of the four.
+                tops = {
+                    menu_id
+                    for menu_id in menus[self.root.id]["children"]
+                    if menus[menu_id]["xmlid"] in expected
+                }
+                for menu_id, menu in menus.items():
+                    if menu_id in ("root", self.root.id) or menu_id in tops:
+                        continue
+                    if menu.get("app_id") == self.root.id:
+                        self.assertIn(menu["parent_id"][0], tops, menu["xmlid"])
+        menus = self._menus(self.manager)
+        reporting = self.env.ref("dso_collection.dso_collection_menu_reporting")
+        self.assertEqual(
+            self._children(menus, reporting.id)[0],
+            "dso_collection.dso_collection_menu_dashboard",
+        )
+        customers = self.env.ref("dso_collection.dso_collection_menu_top_customers")
+        self.assertEqual(
+            self._children(menus, customers.id),
+            [
+                "dso_collection.dso_collection_menu_customers",
+                "dso_collection.dso_collection_menu_items",
+                "dso_collection.dso_collection_menu_review",
+                "dso_collection.dso_collection_menu_unowned_exclusions",
+                "dso_collection.dso_collection_menu_feedback",
+            ],
+        )
+        agenda = self.env.ref("dso_collection.dso_collection_menu_top_agenda")
+        self.assertEqual(
+            self._children(menus, agenda.id),
+            [
+                "dso_collection.dso_collection_menu_agenda",
+                "dso_collection.dso_collection_menu_agenda_cash_impact",
+            ],
+        )
+
+    def test_app_opens_on_the_dashboard_for_managers_agenda_for_collectors(self):
+        home = self.env.ref("dso_collection.dso_collection_home_action")
+        for user, first in (
+            (self.manager, "dso_collection.dso_collection_dashboard_action"),
+            (self.collector, "dso_collection.dso_collection_action_action"),
+        ):
+            with self.subTest(user=user.login):
+                web_menus = self.env["ir.ui.menu"].with_user(user).load_web_menus(False)
+                self.assertEqual(web_menus[self.root.id]["actionID"], home.id)
+                opened = home.with_user(user).run()
+                self.assertEqual(opened["id"], self.env.ref(first).id)
+
+    def test_agenda_by_cash_impact_shows_my_actions_first(self):
+        action = self.env.ref("dso_collection.dso_collection_action_action_cash_impact")
+        context = safe_eval(action.context)
+        self.assertEqual(context.get("search_default_filter_mine"), 1)
+        self.assertEqual(context.get("search_default_filter_open"), 1)
+        search = etree.fromstring(
+            self.env["dso.collection.action"].get_views(
+                [(action.search_view_id.id, "search")]
+            )["views"]["search"]["arch"]
+        )
+        mine = search.find(".//filter[@name='filter_mine']")
+        self.assertEqual(mine.get("domain"), "[('user_id', '=', uid)]")
+
+    def _list(self, model, view_xmlid=None):
+        view_id = self.env.ref(view_xmlid).id if view_xmlid else False
+        views = self.env[model].get_views([(view_id, "list")])["views"]
+        return etree.fromstring(views["list"]["arch"])
+
+    @staticmethod
+    def _shown_columns(list_view):
+        return [
+            node.get("name")
+            for node in list_view
+            if node.tag in ("field", "button")
+            and node.get("optional") != "hide"
+            and node.get("column_invisible") not in ("1", "True", "true")
+        ]
+
+    def test_open_items_comment_on_one_line(self):
+        list_view = self._list(
+            "account.move.line", "dso_collection.account_move_line_view_list_dso"
+        )
+        comment = list_view.find(".//field[@name='dso_comment']")
+        self.assertIn("text-nowrap", comment.get("class", "").split())
+        self.assertTrue(comment.get("width"), "a fixed width: no sideways scroll")
+
+    def test_customer_answers_list_fits(self):
+        list_view = self._list("dso.item.feedback")
+        for name in ("move_id", "kind", "state", "status_id"):
+            self.assertTrue(
+                list_view.find(f".//field[@name='{name}']").get("width"), name
+            )
+        shown = self._shown_columns(list_view)
+        self.assertLessEqual(len(shown), 12, shown)
+        self.assertIn("comment", shown)
+        self.assertIn(
+            "text-nowrap",
+            list_view.find(".//field[@name='comment']").get("class", "").split(),
+        )
+
+    def test_item_status_form_says_what_the_follow_up_does(self):
+        form = self.env["dso.item.status"].get_views([(False, "form")])["views"]
+        arch = form["form"]["arch"]
+        self.assertNotIn("nothing applies", arch)
+        self.assertIn("Creates its follow-up", arch)

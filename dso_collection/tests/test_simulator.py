@@ -1,6 +1,7 @@
 from datetime import date, timedelta
 
 from freezegun import freeze_time
+from lxml import etree
 
 from odoo.exceptions import AccessError
 from odoo.tests import Form, tagged
@@ -256,6 +257,35 @@ class TestSimulator(AutomaticSendingCommon):
             0,
             "the simulator did nothing for real",
         )
+
+    def test_opens_as_a_report_and_counts_each_customer_once(self):
+        """Issue 21: no New, no total summing a customer's amount once per
+        reminder; the summary's amount counts each customer once."""
+        form = self.env["dso.collection.simulator"].get_views([(False, "form")])
+        arch = etree.fromstring(form["views"]["form"]["arch"])
+        self.assertEqual(arch.get("create"), "0")
+        new = self.env["dso.collection.simulator"].onchange(
+            {}, [], {"display_name": {}, "days": {}}
+        )
+        self.assertEqual(new["value"]["display_name"], "Dunning simulation")
+        calendar = arch.find(".//field[@name='line_ids']/list")
+        self.assertIsNone(calendar.find("field[@name='amount']").get("sum"))
+        self.assertEqual(calendar.find("field[@name='outcome']").get("widget"), "badge")
+        self._prepare()
+        with freeze_time("2026-03-02 06:00:00"):
+            simulator = self.env["dso.collection.simulator"].create(
+                {"date_from": START, "days": DAYS}
+            )
+            self.assertFalse(simulator.action_simulate(), "the form reloads in place")
+        sent = simulator.line_ids.filtered(lambda line: line.outcome == "sent")
+        self.assertGreater(
+            len(sent), len(sent.partner_id), "a customer gets several emails"
+        )
+        claimed = {}
+        for line in sent:
+            claimed[line.partner_id] = max(claimed.get(line.partner_id, 0), line.amount)
+        self.assertEqual(simulator.amount_sent, sum(claimed.values()))
+        self.assertLess(simulator.amount_sent, sum(sent.mapped("amount")))
 
     def test_access(self):
         """Credit managers simulate; a collector cannot open the simulator."""

@@ -151,3 +151,70 @@ class TestUi(DsoCollectionHttpCommon):
             "dso_collection_customers_tour",
             login=self.collector.login,
         )
+
+    # The four menus and the screens that were too wide (issue 21) -------------
+
+    def _walk_data(self):
+        manager = self._create_collector(
+            "dso_walk_manager",
+            "Walter Manager",
+            groups="dso_collection.group_dso_manager",
+        )
+        customer = self._create_customer("Walk Customer SA", email="ap@walk.example")
+        customer.with_company(self.company).dso_interactive_email = True
+        line = self._create_item(
+            customer, 1200, self._days(-20), invoice_date=self._days(-50)
+        )
+        line.dso_comment = "\n".join(
+            f"First line of a long comment, part {index}" for index in range(12)
+        )
+        line2 = self._create_item(customer, 300, self._days(-5))
+        action = self.env["dso.collection.action"].create(
+            {
+                "name": "Interactive reminder",
+                "partner_id": customer.id,
+                "company_id": self.company.id,
+                "is_specific": True,
+                "action_type": "interactive_email",
+                "user_id": self.collector.id,
+                "mail_template_id": self.env.ref(
+                    "dso_collection.mail_template_dso_interactive_reminder"
+                ).id,
+                "line_ids": [Command.set((line | line2).ids)],
+            }
+        )
+        self.env["dso.collection.send"]._send_now(action)
+        action._dso_interactive_request()._dso_submit(
+            [
+                {
+                    "line_id": line2.id,
+                    "kind": "dispute",
+                    "dispute_reason": "quality",
+                    "comment": "Two chairs arrived broken",
+                }
+            ]
+        )
+        # Sending allowed every day: the simulation sends whatever the weekday.
+        self.company.write({f"dso_auto_{day}": True for day in ("saturday", "sunday")})
+        self._plan(self.today, partners=customer)
+        return manager
+
+    def test_menus_and_wide_screens_tour(self):
+        manager = self._walk_data()
+        self.start_tour("/odoo", "dso_collection_menus_tour", login=manager.login)
+        self.start_tour(
+            "/odoo/action-dso_collection.dso_collection_dashboard_action",
+            "dso_collection_screens_walk_tour",
+            login=manager.login,
+        )
+
+    def test_menus_fit_in_french(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["dso_collection"], ["fr_FR"])
+        manager = self._create_collector(
+            "dso_french_manager",
+            "Françoise Manager",
+            groups="dso_collection.group_dso_manager",
+        )
+        manager.lang = "fr_FR"
+        self.start_tour("/odoo", "dso_collection_menus_tour", login=manager.login)

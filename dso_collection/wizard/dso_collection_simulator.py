@@ -3,13 +3,14 @@ from odoo.exceptions import UserError
 
 from ..lib.constants import ACTION_TYPES
 
+# Short labels: they are badges in the calendar; the note says the rest.
 OUTCOMES = [
     ("sent", "Sent automatically"),
-    ("done", "Done by the collector"),
-    ("held", "Held by the reconciliation guard"),
-    ("no_recipient", "No email address: to the collector"),
-    ("waiting", "Waits for confirmation"),
-    ("planned", "Planned after the period"),
+    ("done", "Done by collector"),
+    ("held", "Held"),
+    ("no_recipient", "No email address"),
+    ("waiting", "To confirm"),
+    ("planned", "After the period"),
 ]
 
 
@@ -75,11 +76,22 @@ class DsoCollectionSimulator(models.TransientModel):
         string="Amount claimed by automatic emails",
         currency_field="currency_id",
         compute="_compute_counts",
+        help="Each customer counted once, with the largest amount an automatic "
+        "email claims from them in the period.",
     )
 
     def _compute_display_name(self):
         for simulator in self:
             simulator.display_name = self.env._("Dunning simulation")
+
+    @api.model
+    def default_get(self, fields):
+        # The web client reads a new record's name from its defaults: the
+        # breadcrumb then names the simulation, not a "New" record.
+        values = super().default_get(fields)
+        if "display_name" in fields:
+            values["display_name"] = self.env._("Dunning simulation")
+        return values
 
     @api.depends("line_ids.outcome")
     def _compute_counts(self):
@@ -91,7 +103,14 @@ class DsoCollectionSimulator(models.TransientModel):
             simulator.done_count = outcomes.count("done")
             simulator.held_count = outcomes.count("held")
             simulator.customer_count = len(lines.partner_id)
-            simulator.amount_sent = sum(sent.mapped("amount"))
+            # Two reminders to one customer claim the same invoices twice:
+            # a customer counts once, at the most claimed from them.
+            claimed = {}
+            for line in sent:
+                claimed[line.partner_id] = max(
+                    claimed.get(line.partner_id, 0.0), line.amount
+                )
+            simulator.amount_sent = sum(claimed.values())
 
     def action_simulate(self):
         """Run the simulation and show its calendar."""
@@ -140,14 +159,9 @@ class DsoCollectionSimulator(models.TransientModel):
                 ],
             }
         )
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": self._name,
-            "res_id": self.id,
-            "view_mode": "form",
-            "target": "current",
-            "name": self.env._("Dunning simulator"),
-        }
+        # Nothing to open: the form reloads in place and shows the calendar
+        # (no second breadcrumb).
+        return False
 
 
 class DsoCollectionSimulatorLine(models.TransientModel):

@@ -75,8 +75,8 @@ registry.category("web_tour.tours").add("dso_collection_customers_tour", {
             trigger: ".o_list_view .o_data_row:contains('Items Customer SA')",
         },
         {
-            content: "A customer that owes nothing is not",
-            trigger: ".o_list_view:not(:has(.o_data_row:contains('Settled NV')))",
+            content: "A customer whose overdue invoice a credit note offsets is listed, to reconcile",
+            trigger: ".o_list_view .o_data_row.text-warning:contains('Settled NV')",
         },
         {
             content: "Sort by overdue amount",
@@ -111,6 +111,193 @@ registry.category("web_tour.tours").add("dso_collection_customers_tour", {
             content: "Customers whose next action is not late are filtered out",
             trigger:
                 ".o_list_view:not(:has(.o_data_row:contains('Items Customer SA'))) .o_data_row:contains('Big Overdue SA')",
+        },
+    ],
+});
+
+/** Fails the tour when ``element`` scrolls sideways (a column cut off). */
+function assertNoSidewaysScroll(element, what) {
+    if (element.scrollWidth > element.clientWidth + 1) {
+        const columns = [...element.querySelectorAll("thead th")].map(
+            (th) => `${th.dataset.name || th.textContent.trim()}: ${th.offsetWidth}`
+        );
+        throw new Error(
+            `${what} scrolls sideways: ${element.scrollWidth}px for ${element.clientWidth}px (${columns.join(", ")})`
+        );
+    }
+}
+
+/**
+ * The Collection app (issue 21, items 13-14), in any language: it opens on
+ * the dashboard for a credit manager, and its four menus fit the navbar at
+ * 1366 px (the tours' browser size) with nothing behind the "+" overflow.
+ */
+registry.category("web_tour.tours").add("dso_collection_menus_tour", {
+    steps: () => [
+        {
+            content: "Open the apps menu",
+            trigger: ".o_navbar_apps_menu button",
+            run: "click",
+        },
+        {
+            content: "Open the Collection app",
+            trigger: ".o_app[data-menu-xmlid='dso_collection.dso_collection_menu_root']",
+            run: "click",
+        },
+        {
+            content: "A credit manager lands on the dashboard",
+            trigger: ".o_dso_dashboard",
+        },
+        {
+            content: "Configuration, the last menu, is in the navbar: nothing overflows",
+            trigger:
+                ".o_menu_sections:not(:has(.o_menu_sections_more)) button[data-menu-xmlid='dso_collection.dso_collection_menu_config']",
+        },
+    ],
+});
+
+/**
+ * A credit manager walks the screens that were too wide or cut (issue 21,
+ * item 14), through the four menus. tests/test_ui.py builds the data.
+ */
+registry.category("web_tour.tours").add("dso_collection_screens_walk_tour", {
+    steps: () => [
+        {
+            content: "Open the Customers menu",
+            trigger: "button[data-menu-xmlid='dso_collection.dso_collection_menu_top_customers']",
+            run: "click",
+        },
+        {
+            content: "Open items",
+            trigger: ".dropdown-item[data-menu-xmlid='dso_collection.dso_collection_menu_items']",
+            run: "click",
+        },
+        {
+            content: "A long comment shows on one line, cut, and the list does not scroll sideways",
+            trigger: ".o_list_view .o_data_row td[name='dso_comment']:contains('First line')",
+            run: function () {
+                const row = this.anchor.closest("tr");
+                const other = row.querySelector("td[name='move_name']");
+                if (row.offsetHeight > other.scrollHeight * 2) {
+                    throw new Error(`The row is ${row.offsetHeight}px high`);
+                }
+                assertNoSidewaysScroll(this.anchor.closest(".o_list_renderer"), "Open items");
+            },
+        },
+        {
+            content: "Open the Customers menu again",
+            trigger: "button[data-menu-xmlid='dso_collection.dso_collection_menu_top_customers']",
+            run: "click",
+        },
+        {
+            content: "Customer answers",
+            trigger: ".dropdown-item[data-menu-xmlid='dso_collection.dso_collection_menu_feedback']",
+            run: "click",
+        },
+        {
+            content: "The number, the answer and the state show whole, without scrolling",
+            trigger: ".o_list_view .o_data_row:has(td[name='kind']:contains('Dispute')) td[name='state']:contains('Pending')",
+            run: function () {
+                const row = this.anchor.closest("tr");
+                for (const name of ["move_id", "kind", "state"]) {
+                    const cell = row.querySelector(`td[name='${name}']`);
+                    if (cell.scrollWidth > cell.clientWidth + 1) {
+                        throw new Error(`The ${name} column is cut`);
+                    }
+                }
+                assertNoSidewaysScroll(this.anchor.closest(".o_list_renderer"), "Customer answers");
+            },
+        },
+        {
+            content: "Open the Reporting menu",
+            trigger: "button[data-menu-xmlid='dso_collection.dso_collection_menu_reporting']",
+            run: "click",
+        },
+        {
+            content: "Item status report",
+            trigger: ".dropdown-item[data-menu-xmlid='dso_collection.dso_collection_menu_item_status_report']",
+            run: "click",
+        },
+        {
+            content: "The pivot is small: rows by collector, columns by age band, two measures",
+            trigger: ".o_pivot_view .o_pivot th:contains('Amount rate (%)')",
+            run: function () {
+                const pivot = this.anchor.closest(".o_pivot");
+                const measures = pivot.querySelectorAll("thead th.o_pivot_measure_row");
+                if (measures.length > 10) {
+                    throw new Error(`${measures.length} measure columns`);
+                }
+                assertNoSidewaysScroll(pivot, "The item status report");
+            },
+        },
+        {
+            content: "Open the Reporting menu",
+            trigger: "button[data-menu-xmlid='dso_collection.dso_collection_menu_reporting']",
+            run: "click",
+        },
+        {
+            content: "Dunning simulator",
+            trigger: ".dropdown-item[data-menu-xmlid='dso_collection.dso_collection_menu_simulator']",
+            run: "click",
+        },
+        {
+            content: "It opens as a report: no New button, no 'New' record",
+            trigger: ".o_form_view button.o_dso_simulate",
+            run: function () {
+                const action = this.anchor.closest(".o_action");
+                const breadcrumb = action.querySelector(".o_breadcrumb");
+                if (action.querySelector(".o_form_button_create")) {
+                    throw new Error("The simulator has a New button");
+                }
+                if (!breadcrumb || breadcrumb.textContent.includes("New")) {
+                    throw new Error(`Breadcrumb: ${breadcrumb && breadcrumb.textContent}`);
+                }
+            },
+        },
+        {
+            content: "Simulate",
+            trigger: "button.o_dso_simulate",
+            run: "click",
+        },
+        {
+            content: "The outcomes are badges that fit their column",
+            trigger: ".o_field_one2many .o_data_row td[name='outcome'] .badge:contains('Sent automatically')",
+            run: function () {
+                const cell = this.anchor.closest("td");
+                if (this.anchor.offsetWidth > cell.clientWidth) {
+                    throw new Error("The outcome badge is cut");
+                }
+                assertNoSidewaysScroll(this.anchor.closest(".o_list_renderer"), "The simulation");
+            },
+        },
+        {
+            content: "Open the Configuration menu",
+            trigger: "button[data-menu-xmlid='dso_collection.dso_collection_menu_config']",
+            run: "click",
+        },
+        {
+            content: "Collection scenarios",
+            trigger: ".dropdown-item[data-menu-xmlid='dso_collection.dso_collection_menu_scenarios']",
+            run: "click",
+        },
+        {
+            content: "Open the scenario",
+            trigger: ".o_list_view .o_data_row td[name='name']:contains('Test scenario')",
+            run: "click",
+        },
+        {
+            content: "Its Effectiveness page",
+            trigger: ".o_notebook a[name='effectiveness']",
+            run: "click",
+        },
+        {
+            content: "Short rate headers, explained under the list",
+            trigger:
+                ".o_field_widget[name='dso_effectiveness_step_ids'] th[data-name='dso_rate_30']:contains('30 d')",
+        },
+        {
+            content: "The legend says what is measured",
+            trigger: ".o_dso_effectiveness_legend",
         },
     ],
 });

@@ -15,13 +15,27 @@ registry.category("web_tour.tours").add("dso_interactive_answer_tour", {
             trigger: ".o_dso_item:contains('500.00')",
         },
         {
+            content: "with what they owe in all",
+            trigger: ".o_dso_total_due:contains('1,500.00')",
+        },
+        {
+            content: "and a breadcrumb",
+            trigger: ".o_portal_submenu .o_dso_breadcrumb",
+        },
+        {
+            content: "Before an answer is chosen, its fields are hidden",
+            trigger:
+                ".o_dso_item:contains('1,000.00'):has([data-dso-kinds='paid'].d-none):has([data-dso-kinds='dispute'].d-none) select.o_dso_kind",
+        },
+        {
             content: "First invoice: a comment",
             trigger: ".o_dso_item:contains('1,000.00') select.o_dso_kind",
             run: "select comment",
         },
         {
-            content: "The comment",
-            trigger: ".o_dso_item:contains('1,000.00') textarea.o_dso_comment",
+            content: "The comment, the only field of a comment",
+            trigger:
+                ".o_dso_item:contains('1,000.00'):has([data-dso-kinds='paid promise'].d-none):has([data-dso-kinds='paid dispute'].d-none) textarea.o_dso_comment",
             run: "edit Paid by wire last week",
         },
         {
@@ -30,8 +44,9 @@ registry.category("web_tour.tours").add("dso_interactive_answer_tour", {
             run: "select dispute",
         },
         {
-            content: "Its reason",
-            trigger: ".o_dso_item:contains('500.00') select.o_dso_reason",
+            content: "Its reason; no payment date nor reference for a dispute",
+            trigger:
+                ".o_dso_item:contains('500.00'):has([data-dso-kinds='paid promise'].d-none):has([data-dso-kinds='paid'].d-none) select.o_dso_reason",
             run: "select quality",
         },
         {
@@ -89,6 +104,20 @@ registry.category("web_tour.tours").add("dso_feedback_decision_tour", {
         {
             content: "Nothing left to validate",
             trigger: ".o_view_nocontent",
+        },
+    ],
+});
+
+/**
+ * The portal home of a customer's contact: the Collection card shows the
+ * number of invoices past due.
+ */
+registry.category("web_tour.tours").add("dso_portal_home_count_tour", {
+    steps: () => [
+        {
+            content: "The card shows the count",
+            trigger:
+                ".o_portal_index_card:not(.d-none) [data-placeholder_count='dso_collection_count']:contains('2')",
         },
     ],
 });
