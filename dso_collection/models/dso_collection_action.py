@@ -28,7 +28,7 @@ TODO_ACTIVITY = "mail.mail_activity_data_todo"
 ACTIVITY_TYPES = (CALL_ACTIVITY, TODO_ACTIVITY)
 
 # Changes of an action that its activity follows.
-ACTIVITY_FIELDS = {"user_id", "date", "action_type", "automatic", "name"}
+ACTIVITY_FIELDS = {"user_id", "date", "action_type", "automatic", "name", "state"}
 
 
 class DsoCollectionAction(models.Model):
@@ -317,6 +317,7 @@ class DsoCollectionAction(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        unnamed = [not vals.get("name") for vals in vals_list]
         vals_list = [self._dso_prepare_create_vals(vals) for vals in vals_list]
         # One read for the whole batch: the planner creates thousands at once.
         partners = self.env["res.partner"].browse(
@@ -329,6 +330,11 @@ class DsoCollectionAction(models.Model):
             if vals.get("partner_id"):
                 vals["partner_id"] = commercial_ids[vals["partner_id"]]
         actions = super().create(vals_list)
+        # Named from their items: in every language, before their activity
+        # takes the name in its collector's.
+        actions.browse(
+            [action.id for action, named in zip(actions, unnamed, strict=True) if named]
+        )._dso_translate_default_name()
         # An open specific action excludes its items from the scenario: the
         # customer's leader invoice and next step may change at once.
         if not self.env.context.get("dso_planning"):
@@ -352,6 +358,15 @@ class DsoCollectionAction(models.Model):
         if "line_ids" in vals and not self.env.context.get("dso_planning"):
             self.filtered("is_specific")._plan_customers()
         return res
+
+    def _message_auto_subscribe_notify(self, partner_ids, template):
+        """No "you have been assigned" notification for an action recorded
+        already done or cancelled (a status email sent, an import): there
+        is nothing left for its collector to do."""
+        open_actions = self.filtered(lambda action: action.state in OPEN_STATES)
+        return super(DsoCollectionAction, open_actions)._message_auto_subscribe_notify(
+            partner_ids, template
+        )
 
     def _dso_followup_label(self):
         self.ensure_one()
@@ -474,6 +489,22 @@ class DsoCollectionAction(models.Model):
         )
         return draft._dso_name_from_items()
 
+    def _dso_translate_default_name(self):
+        """A name made from the type and items (``_dso_name_from_items``),
+        written in every installed language, as a planned action bears its
+        step's name in each: every user reads it in their own."""
+        langs = [code for code, _name in self.env["res.lang"].get_installed()]
+        for action in self:
+            # Straight to the translations: a write would rename the
+            # activity in each language in turn.
+            action.update_field_translations(
+                "name",
+                {
+                    code: action.with_context(lang=code)._dso_name_from_items()
+                    for code in langs
+                },
+            )
+
     def _dso_name_from_items(self):
         """e.g. "Phone call: INV/2026/00012, INV/2026/00015"."""
         self.ensure_one()
@@ -516,7 +547,6 @@ class DsoCollectionAction(models.Model):
                 "done_user_id": self.env.uid,
             }
         )
-        self._dso_remove_activities()
         self._plan_customers()
         return self._dso_notify_next_actions(self.env._("Cancelled"))
 
@@ -616,9 +646,8 @@ class DsoCollectionAction(models.Model):
         }
         if note:
             vals["note"] = note
+        # The write closes the action's activity (``_dso_sync_activities``).
         self.write(vals)
-        if not self.env.context.get("dso_activity_sync"):
-            self._dso_close_activities()
 
     # ------------------------------------------------------------------
     # The collector's activity
@@ -722,6 +751,17 @@ class DsoCollectionAction(models.Model):
         changed = ACTIVITY_FIELDS & set(vals)
         if not changed:
             return
+        if "state" in changed:
+            # Done or cancelled by any path (the buttons, a write of the
+            # state, an import, the demo): the activity is closed with it.
+            closed = self.filtered(lambda action: action.state not in OPEN_STATES)
+            if not self.env.context.get("dso_activity_sync"):
+                closed.filtered(
+                    lambda action: action.state == "done"
+                )._dso_close_activities()
+            closed.filtered(
+                lambda action: action.state == "cancel"
+            )._dso_remove_activities()
         open_actions = self.filtered(lambda action: action.state in OPEN_STATES)
         if {"action_type", "automatic"} & changed:
             # The activity type may have changed: schedule the activity anew.

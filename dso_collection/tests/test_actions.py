@@ -275,6 +275,96 @@ class TestActionModel(DsoCollectionCommon):
         cancelled.action_cancel()
         self.assertFalse(cancelled.activity_ids)
 
+    def test_agenda_opens_on_my_open_actions(self):
+        # Issue 21, defect 12: the collector lands on "My actions".
+        context = self.env.ref("dso_collection.dso_collection_action_action").context
+        self.assertIn("'search_default_filter_mine': 1", context)
+        self.assertIn("'search_default_filter_open': 1", context)
+
+    def test_status_form_and_settings_show_what_was_asked(self):
+        # The acknowledgement template is set on the status form; rates read
+        # with two decimals in Settings ("10.00", not "10.0000").
+        form = self.env["dso.item.status"].get_views([(False, "form")])["views"]["form"]
+        self.assertIn('name="ack_template_id"', form["arch"])
+        settings = self.env["res.config.settings"].get_views([(False, "form")])
+        arch = etree.fromstring(settings["views"]["form"]["arch"])
+        rate = arch.find(".//field[@name='dso_penalty_fixed_rate']")
+        self.assertEqual(rate.get("digits"), "[16, 2]")
+
+    def test_state_written_by_any_path_closes_the_activity(self):
+        # An import, the demo or a script writes the state itself: the
+        # collector's activity must not stay open (issue 21, defect 10).
+        done = self._new_specific()
+        cancelled = self._new_specific(line_ids=[Command.set(self.line_b.ids)])
+        self.assertTrue(done.activity_ids and cancelled.activity_ids)
+        done.write({"state": "done"})
+        cancelled.write({"state": "cancel"})
+        self.assertFalse(done.activity_ids)
+        self.assertFalse(cancelled.activity_ids)
+        self.assertTrue(
+            done.message_ids.filtered(
+                lambda message: "Collection action done." in (message.body or "")
+            ),
+            "the activity was marked done, not deleted",
+        )
+        # Reopened (a bounced email), a manual action gets its activity back.
+        done.write({"state": "todo"})
+        self.assertEqual(len(done.activity_ids), 1)
+
+    def test_no_assignment_notification_for_a_done_action(self):
+        def assignments(action):
+            return self.env["mail.message"].search(
+                [
+                    ("model", "=", action._name),
+                    ("res_id", "=", action.id),
+                    ("message_type", "=", "user_notification"),
+                ]
+            )
+
+        # The accountant creates them for the collector: an open action tells
+        # the collector, one recorded as already done does not.
+        # (The tests' default context turns mail tracking and subscriptions
+        # off: on here, as in production.)
+        Action = self.Action.with_context(
+            tracking_disable=False, mail_create_nosubscribe=False
+        )
+        vals = {
+            "partner_id": self.customer.id,
+            "is_specific": True,
+            "action_type": "email",
+            "date": "2026-03-02",
+            "user_id": self.collector.id,
+            "line_ids": [Command.set(self.line_a.ids)],
+        }
+        self.assertTrue(assignments(Action.create(vals)))
+        done = Action.create({**vals, "state": "done"})
+        self.assertFalse(assignments(done))
+
+    def test_specific_action_name_in_every_language(self):
+        # Like a planned action, a specific action named from its type and
+        # items reads in each user's language (issue 21, defect 12).
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["dso_collection"], ["fr_FR"])
+        action = self._new_specific()
+        number = self.line_a.move_name
+        self.assertTrue(
+            action.with_context(lang="en_US").name.startswith("Phone call: ")
+        )
+        self.assertTrue(
+            action.with_context(lang="fr_FR").name.startswith("Appel téléphonique"),
+            action.with_context(lang="fr_FR").name,
+        )
+        self.assertIn(number, action.with_context(lang="fr_FR").name)
+        # The collector's activity takes the name in the collector's language.
+        self.assertEqual(
+            action.activity_ids.summary, action.with_context(lang="en_US").name
+        )
+        # A name given by the collector stays as given.
+        named = self._new_specific(
+            name="Call Laura", line_ids=[Command.set(self.line_b.ids)]
+        )
+        self.assertEqual(named.with_context(lang="fr_FR").name, "Call Laura")
+
     def test_activities_scheduled_in_batch(self):
         customers = self.env["res.partner"]
         for index in range(6):
@@ -319,8 +409,9 @@ class TestActionModel(DsoCollectionCommon):
         self.assertEqual(result["tag"], "display_notification")
         self.assertEqual(
             result["params"]["message"],
-            f"Next for Acme Corp: Phone call (Phone call) on "
-            f"{format_date(self.env, nxt.date)}",
+            # The type in brackets only when the name does not say it
+            # (issue 21: "Phone call (Phone call)").
+            f"Next for Acme Corp: Phone call on {format_date(self.env, nxt.date)}",
         )
         self.assertEqual(result["params"]["next"]["tag"], "soft_reload")
 
