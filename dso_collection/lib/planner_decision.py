@@ -24,6 +24,9 @@ class OpenItem(NamedTuple):
     residual: float  # in the company currency; credit notes are negative
     excluded: bool  # by an excluding status or an open specific action
     overdue: bool = False  # on the planning date (``_dso_overdue_sql``)
+    # It has a due date: an invoice, a credit note, a payment; a
+    # miscellaneous entry without one never leads.
+    has_due: bool = True
 
 
 class Step(NamedTuple):
@@ -75,8 +78,12 @@ class Decision(NamedTuple):
 def find_leader(items):
     """Rule 5 and the leader invoice (readme/USAGE.md): the open debit item with
     the oldest due date that is not excluded; ties by oldest date, then
-    lowest id."""
-    candidates = [item for item in items if item.residual > 0 and not item.excluded]
+    lowest id. Only an item with a due date (an invoice) leads."""
+    candidates = [
+        item
+        for item in items
+        if item.residual > 0 and not item.excluded and item.has_due
+    ]
     if not candidates:
         return None
     return min(candidates, key=lambda item: (item.due, item.date, item.id))

@@ -8,13 +8,17 @@ Qualifying items (statuses, history, review) is the ``qualification`` wing's
 part of this model.
 """
 
+from collections import defaultdict
 from datetime import timedelta
+
+from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.osv import expression
 from odoo.tools import SQL, float_round
 
 from ..lib.constants import OPEN_STATES
+from ..lib.lang_formats import LangFormats
 
 # What "open" and "overdue" read (see _dso_open_sql and _dso_overdue_sql).
 OPEN_DEPENDS = (
@@ -124,15 +128,20 @@ class AccountMoveLine(models.Model):
     @api.depends_context("tz")
     def _compute_dso_penalties(self):
         today = fields.Date.context_today(self)
+        unpaid = self._dso_unpaid_shares()
         for line in self:
             interest = cost = 0.0
-            if line._dso_is_late(today):
+            share = unpaid.get(line.id, 1.0)
+            if line._dso_is_late(today) and share > 0:
                 company = line.company_id
                 partner = line.partner_id.commercial_partner_id.with_company(company)
                 due = line.date_maturity or line.date
                 if partner.dso_late_penalty:
                     interest = company._dso_late_interest(
-                        line.amount_residual_currency, line.currency_id, due, today
+                        line.amount_residual_currency * share,
+                        line.currency_id,
+                        due,
+                        today,
                     )
                 if partner.dso_recovery_cost and line._dso_is_first_late_instalment(
                     today
@@ -151,6 +160,93 @@ class AccountMoveLine(models.Model):
                 + interest
                 + cost
             )
+
+    def _dso_unpaid_shares(self):
+        """``{item id: share of its residual really unpaid}`` for the open
+        debit items among these whose customer also has open credits (credit
+        notes, unmatched payments): the credits settle the customer's
+        oldest debit items first (due date, date, id), so late interest and
+        recovery costs run only on what the credits leave unpaid. Items of
+        customers without open credits are not listed (all unpaid). One
+        search for all the customers of these items."""
+        debits = self.filtered(
+            lambda line: line._dso_is_open() and line.amount_residual > 0
+        )
+        if not debits:
+            return {}
+        items = self.search_fetch(
+            [
+                *self._dso_open_domain(),
+                ("company_id", "in", debits.company_id.ids),
+                (
+                    "partner_id.commercial_partner_id",
+                    "in",
+                    debits.partner_id.commercial_partner_id.ids,
+                ),
+            ],
+            ["amount_residual", "date_maturity", "date", "partner_id", "company_id"],
+        )
+        by_customer = defaultdict(list)
+        for item in items:
+            key = (item.partner_id.commercial_partner_id.id, item.company_id.id)
+            by_customer[key].append(item)
+        shares = {}
+        for customer_items in by_customer.values():
+            credit = -sum(
+                i.amount_residual for i in customer_items if i.amount_residual < 0
+            )
+            if not credit:
+                continue
+            owed = sorted(
+                (i for i in customer_items if i.amount_residual > 0),
+                key=lambda i: (i.date_maturity or i.date, i.date, i.id),
+            )
+            for item in owed:
+                settled = min(credit, item.amount_residual)
+                credit -= settled
+                shares[item.id] = (
+                    item.amount_residual - settled
+                ) / item.amount_residual
+        return shares
+
+    def _dso_reconciliation_note(self):
+        """The collector's reconciliation task: these open credits (credit
+        notes, unmatched payments) and overdue invoices of one customer,
+        to match; dates and amounts in the task's language."""
+        formats = LangFormats.get(self.env)
+
+        def row(line):
+            return Markup("<li>%s</li>") % self.env._(
+                "%(number)s of %(date)s: %(amount)s",
+                number=line.move_name or line.name or "",
+                date=formats.date(line.date_maturity or line.date),
+                amount=formats.amount(
+                    abs(line.amount_residual), line.company_currency_id
+                ),
+            )
+
+        credits = self.filtered(lambda line: line.amount_residual < 0)
+        invoices = self - credits
+        return Markup().join(
+            [
+                Markup("<p>%s</p>")
+                % self.env._(
+                    "Open credits sit beside overdue invoices: match them (or "
+                    "refund the credits) so that reminders and penalties claim "
+                    "only what is owed."
+                ),
+                Markup("<p>%s</p><ul>%s</ul>")
+                % (
+                    self.env._("Credits:"),
+                    Markup().join(row(line) for line in credits),
+                ),
+                Markup("<p>%s</p><ul>%s</ul>")
+                % (
+                    self.env._("Overdue invoices:"),
+                    Markup().join(row(line) for line in invoices),
+                ),
+            ]
+        )
 
     def _dso_is_late(self, today):
         """Open debit item past its due date whose status does not suspend

@@ -14,7 +14,9 @@ class DsoCollectionCustomer(models.Model):
     sorts and filters tens of thousands of customers without a field to keep
     up to date. Open and overdue items are the planner's, whose definitions
     are those of ``account.move.line`` (``_dso_open_sql``, ``_dso_overdue_sql``);
-    customers with a zero balance and no open action are left out.
+    customers with a zero balance and no open action are left out, but for
+    those whose overdue invoices are offset by unapplied credits ("to
+    reconcile").
     """
 
     _name = "dso.collection.customer"
@@ -60,6 +62,19 @@ class DsoCollectionCustomer(models.Model):
         readonly=True,
         help="Open debit items past their due date.",
     )
+    credit_amount = fields.Monetary(
+        string="Unapplied credits",
+        currency_field="currency_id",
+        readonly=True,
+        help="Open credit notes and unmatched payments, not yet matched with "
+        "the invoices they settle.",
+    )
+    to_reconcile = fields.Boolean(
+        string="To reconcile",
+        readonly=True,
+        help="Overdue invoices beside unapplied credits: match them before "
+        "reminding the customer (its collector has a Reconcile task).",
+    )
     leader_line_id = fields.Many2one(
         "account.move.line",
         string="Leader invoice",
@@ -91,21 +106,25 @@ class DsoCollectionCustomer(models.Model):
         Partner = self.env["res.partner"].with_company(company)
         return SQL(
             """
-            WITH item(id, partner_id, due, date, residual, excluded, overdue) AS (
+            WITH item(id, partner_id, due, date, residual, excluded, overdue,
+                      has_due) AS (
                     %(open_items)s
                  ),
                  total AS (
                     SELECT partner_id,
                            SUM(residual) AS balance,
                            COALESCE(SUM(residual) FILTER (WHERE overdue), 0)
-                               AS overdue
+                               AS overdue,
+                           COALESCE(-SUM(residual) FILTER (WHERE residual < 0), 0)
+                               AS credits,
+                           bool_or(overdue AND residual > 0) AS has_overdue
                       FROM item
                      GROUP BY partner_id
                  ),
                  leader AS (
                     SELECT DISTINCT ON (partner_id) partner_id, id, due
                       FROM item
-                     WHERE residual > 0 AND NOT excluded
+                     WHERE residual > 0 AND NOT excluded AND has_due
                      ORDER BY partner_id, due, date, id
                  ),
                  nxt AS (
@@ -121,6 +140,9 @@ class DsoCollectionCustomer(models.Model):
                    %(currency)s AS currency_id,
                    COALESCE(total.balance, 0) AS balance,
                    COALESCE(total.overdue, 0) AS overdue_amount,
+                   COALESCE(total.credits, 0) AS credit_amount,
+                   COALESCE(total.credits > 0 AND total.has_overdue, FALSE)
+                       AS to_reconcile,
                    leader.id AS leader_line_id,
                    leader.due AS leader_due_date,
                    nxt.id AS next_action_id,
@@ -134,7 +156,9 @@ class DsoCollectionCustomer(models.Model):
               FULL JOIN nxt ON nxt.partner_id = total.partner_id
               JOIN res_partner p ON p.id = COALESCE(total.partner_id, nxt.partner_id)
               LEFT JOIN leader ON leader.partner_id = p.id
-             WHERE COALESCE(total.balance, 0) != 0 OR nxt.id IS NOT NULL
+             WHERE COALESCE(total.balance, 0) != 0
+                OR nxt.id IS NOT NULL
+                OR (total.credits > 0 AND total.has_overdue)
             """,
             open_items=planner._open_items_query(company, today=today),
             today=today,

@@ -106,7 +106,8 @@ class DsoItemStatusReport(models.Model):
         days_late = SQL("(%s::date - item.due)", today)
         return SQL(
             """
-            WITH item(id, partner_id, due, date, residual, excluded, overdue) AS (
+            WITH item(id, partner_id, due, date, residual, excluded, overdue,
+                      has_due) AS (
                     %(open_items)s
                  )
             SELECT item.id AS id,

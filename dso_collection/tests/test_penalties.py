@@ -349,9 +349,11 @@ class TestPenalties(DsoCollectionCommon):
         #   B: 500 due 2026-03-01, 14 days: 500 x 10 % x 14 / 365 = 1.917... -> 1.92,
         #      cost 40
         #   C: 200 due 2026-04-01, not due: nothing
-        #   D: credit note of 100: nothing
+        #   D: credit note of 100: nothing itself, and it settles the oldest
+        #      debit first: A runs on 900 only: 900 x 10 % x 73 / 365 = 18.00
         #   E: 300 due 2026-02-01 but disputed: nothing
-        # Totals: interest 21.92, recovery costs 80.
+        # Totals: interest 19.92, recovery costs 80 (issue 21: penalties
+        # only on what the credits leave unpaid; 21.92 before).
         self._create_invoice(
             self.customer, amount=1000, due_date="2026-01-01", invoice_date="2025-12-01"
         )
@@ -375,7 +377,7 @@ class TestPenalties(DsoCollectionCommon):
         with freeze_time("2026-03-15 12:00:00"):
             customer = self._customer_view()
             self.assertEqual(len(customer.dso_open_line_ids), 5)
-            self.assertAlmostEqual(customer.dso_penalty_amount, 21.92, places=2)
+            self.assertAlmostEqual(customer.dso_penalty_amount, 19.92, places=2)
             self.assertAlmostEqual(customer.dso_recovery_cost_amount, 80.0, places=2)
 
             # Without the toggles, nothing.

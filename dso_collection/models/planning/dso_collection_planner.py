@@ -16,9 +16,10 @@ action (``_cron_plan``) plans the customers with news, batch by batch.
 """
 
 import logging
+from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.tools import clean_context
+from odoo.tools import SQL, clean_context
 
 from ...lib.constants import OPEN_STATES
 from ...lib.planner_decision import OpenAction, decide
@@ -129,6 +130,10 @@ class DsoCollectionPlanner(models.AbstractModel):
                         company, batch, date, done, total
                     )
                 )
+        for company in companies:
+            self._dso_run_batch(
+                lambda company=company: self._plan_reconciliation_tasks(company, date)
+            )
         _logger.info(
             "Collection planning of %s: %s customers planned, %s without news "
             "or planned by another worker",
@@ -290,3 +295,75 @@ class DsoCollectionPlanner(models.AbstractModel):
         )
         # Free the memory of this batch before the next one.
         self.env.invalidate_all()
+
+    # ------------------------------------------------------------------
+    # Reconciliation tasks
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _plan_reconciliation_tasks(self, company, date):
+        """One "Reconcile" activity for the collector of each customer of
+        ``company`` whose overdue invoices sit beside open credits (credit
+        notes, unmatched payments) the accountant has not matched: the
+        reminders would claim money the customer may not owe (the
+        reconciliation guard holds the automatic ones) and the penalties
+        run only on what the credits leave unpaid. The task names the
+        credits and the invoices to match; a customer that has one open
+        gets no other. One query for the company.
+
+        :return: the number of tasks created
+        """
+        activity_type = self.env.ref(
+            "dso_collection.mail_activity_type_dso_reconcile", raise_if_not_found=False
+        )
+        if not activity_type:
+            return 0
+        self.env["account.move.line"].flush_model()
+        self.env["mail.activity"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH item(id, partner_id, due, date, residual, excluded, overdue,
+                          has_due) AS (%(open_items)s),
+                todo AS (
+                    SELECT partner_id
+                      FROM item
+                     GROUP BY partner_id
+                    HAVING bool_or(residual < 0) AND bool_or(overdue AND residual > 0)
+                    EXCEPT
+                    SELECT res_id
+                      FROM mail_activity
+                     WHERE res_model = 'res.partner'
+                       AND activity_type_id = %(type)s
+                       AND active
+                )
+                SELECT item.partner_id, item.id
+                  FROM item
+                  JOIN todo ON todo.partner_id = item.partner_id
+                 WHERE item.residual < 0 OR (item.overdue AND item.residual > 0)
+                 ORDER BY item.partner_id, item.due, item.date, item.id
+                """,
+                open_items=self._open_items_query(company, today=date),
+                type=activity_type.id,
+            )
+        )
+        lines_by_customer = defaultdict(list)
+        for partner_id, line_id in self.env.cr.fetchall():
+            lines_by_customer[partner_id].append(line_id)
+        Partner = self.env["res.partner"].with_company(company)
+        Line = self.env["account.move.line"]
+        for partner_id, line_ids in lines_by_customer.items():
+            partner = Partner.browse(partner_id)
+            user = partner.dso_collector_id or company.dso_default_collector_id
+            user = user or self.env.user
+            lines = Line.browse(line_ids).with_context(lang=user.lang or self.env.lang)
+            partner.with_context(
+                lang=user.lang or self.env.lang, mail_activity_quick_update=True
+            ).activity_schedule(
+                activity_type_id=activity_type.id,
+                date_deadline=date,
+                summary=lines.env._("Reconcile credits and invoices"),
+                note=lines._dso_reconciliation_note(),
+                user_id=user.id,
+            )
+        return len(lines_by_customer)

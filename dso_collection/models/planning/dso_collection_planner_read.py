@@ -32,9 +32,9 @@ class DsoCollectionPlanner(models.AbstractModel):
     @api.model
     def _open_items_query(self, company, partner_ids=None, today=None):
         """Open items of the company, above "ignore transactions below"
-        (rule 1), with their exclusion flag (rule 5) and whether they are
-        overdue on ``today`` (by default the user's today): the columns of
-        ``OpenItem``."""
+        (rule 1), with their exclusion flag (rule 5), whether they are
+        overdue on ``today`` (by default the user's today) and whether they
+        have a due date (only those lead): the columns of ``OpenItem``."""
         Line = self.env["account.move.line"]
         today = today or fields.Date.context_today(self)
         partner_filter = (
@@ -50,7 +50,8 @@ class DsoCollectionPlanner(models.AbstractModel):
                    aml.date,
                    aml.amount_residual,
                    %(excluded)s,
-                   %(overdue)s
+                   %(overdue)s,
+                   aml.date_maturity IS NOT NULL
             %(open_receivables)s
                AND ABS(aml.amount_residual) >= %(ignore_below)s
                %(partner_filter)s
