@@ -7,13 +7,15 @@ Run by tools/fault/crash_test.sh on a fresh database with dso_collection install
 It builds a ledger whose first planning makes about one due automatic email
 per customer (tools/fault/fault_common.py), copies it (``createdb -T``) and plans
 the copy once, cleanly: the reference agenda. On the test database it starts
-the planner in a separate OS process, kills it (SIGKILL) after a random
-delay, several times, then runs it to its end: the open actions must be
-those of the reference, none twice, none lost. Then the same with the
-automatic sending: no customer or action with two emails, no automatic action
-done without its email, no email without its done action, no due email left
-unsent. The random delays come from a seed printed first (set DSO_SEED to
-replay a run). The last line on stdout is one JSON object of figures; the
+the planner in a separate OS process and kills it (SIGKILL) inside its work,
+at a number of customers planned drawn at random, several times (a kill
+that comes after the end is drawn again), then runs it to its end: the open
+actions must be those of the reference, none twice, none lost. Then the
+same with the automatic sending, killed after a random number of emails
+sent with emails left unsent: no customer or action with two emails, no
+automatic action done without its email, no email without its done action,
+no due email left unsent. The draws come from a seed printed first (set
+DSO_SEED to replay a run). The last line on stdout is one JSON object of figures; the
 exit status is 1 on any violation.
 """
 
@@ -48,35 +50,65 @@ from fault_common import (
 
 # Customers the daily planning has planned (and recorded) so far.
 PLANNED = "SELECT COUNT(*) FROM dso_collection_plan_state WHERE fingerprint IS NOT NULL"
-# First guess of the sending time per email, before one is measured.
-SEND_S_PER_EMAIL = 0.04
+# Emails the automatic sending commits at once (``_send_automatic_batch``).
+SEND_BATCH = 100
 
 
-def kill_at_random(config, database, job, kills, expected_s, rng, after_kill):
-    """Start ``job`` ``kills`` times, each killed after a random delay
-    within ``expected_s()`` (seconds from its start, once Odoo is loaded);
-    then run it to its end. ``after_kill(elapsed)`` checks the database
-    between two runs."""
+def kill_inside_work(config, database, job, kills, left, batch, rng, after_kill):
+    """Start ``job`` and kill it (SIGKILL) inside its work, ``kills`` times;
+    then run it to its end. ``left()`` counts the units of work still to do
+    (customers to plan, emails to send), committed ``batch`` by ``batch``.
+
+    Each kill is drawn inside the remaining work: how many more units the
+    job may commit first, at least one batch short of its end; the database
+    is watched and the job killed as soon as it committed that many. A kill
+    that finds the work finished (nothing left undone) does not count: the
+    draw is made again on what is left. When no more than one batch is
+    left, no kill can land inside the work: the kills stop there, and the
+    figures say how many there were. ``after_kill(elapsed)`` checks the
+    database between two runs."""
     record = []
-    for number in range(kills):
+    attempts = 0
+    while len(record) < kills and attempts < kills * 3:
+        before = left()
+        if before <= batch:
+            progress("%s: %s left, one batch: no kill can land inside", job, before)
+            break
+        attempts += 1
+        # Units it may commit before the kill: whole batches, and at least
+        # one batch left undone.
+        target = rng.randrange(0, (before - 1) // batch) * batch
         worker = Worker(config, database, [job])
         if not worker.wait_for("START"):
             raise RuntimeError(f"the {job} worker did not start")
-        delay = rng.uniform(0.1, 0.9) * expected_s()
-        time.sleep(delay)
-        interrupted = worker.kill()
+        while worker.process.poll() is None and before - left() < target:
+            time.sleep(0.02)
+        running = worker.kill()
         elapsed = time.perf_counter() - worker.started
+        after = left()
         checks = after_kill(elapsed)
+        interrupted = running and after > 0
         progress(
-            "%s: kill %s after %.2f s (%s): %s",
+            "%s: kill %s after %.2f s, %s of %s committed, %s left undone (%s): %s",
             job,
-            number + 1,
-            delay,
-            "interrupted" if interrupted else "had already ended",
+            len(record) + 1,
+            elapsed,
+            before - after,
+            before,
+            after,
+            "inside the work" if interrupted else "too late: drawn again",
             checks,
         )
+        if not interrupted:
+            continue
         record.append(
-            {"delay_s": round(delay, 2), "interrupted": interrupted, **checks}
+            {
+                "delay_s": round(elapsed, 2),
+                "interrupted": True,
+                "committed": before - after,
+                "left_undone": after,
+                **checks,
+            }
         )
     worker = Worker(config, database, [job])
     result = worker.result()
@@ -127,14 +159,11 @@ def crash_planner(args, rng, plan_ref, ref_agenda):
             "customers_planned": snapshot(database, count, PLANNED),
         }
 
-    def remaining_s():
-        # The share of the reference's time the customers not planned yet
-        # take: the kills land inside the batches, not after the run.
-        left = args.customers - snapshot(database, count, PLANNED)
-        return plan_ref["plan_s"] * max(left, 1) / args.customers * 0.7
+    def left():
+        return args.customers - snapshot(database, count, PLANNED)
 
-    kills, run = kill_at_random(
-        args.config, database, "plan", args.kills, remaining_s, rng, checks
+    kills, run = kill_inside_work(
+        args.config, database, "plan", args.kills, left, args.batch_size, rng, checks
     )
     agenda = compare_agendas(ref_agenda, snapshot(database, open_actions))
     progress("Agenda after the crashes: %s", agenda)
@@ -144,25 +173,19 @@ def crash_planner(args, rng, plan_ref, ref_agenda):
 def crash_sender(args, rng, today, expected):
     """Kill the automatic sending at random moments, run it to its end."""
     database = args.database
-    state = {"s_per_email": SEND_S_PER_EMAIL, "emails": 0}
 
-    def remaining_s():
-        left = len(snapshot(database, due_automatic, today))
-        return max(left, 1) * state["s_per_email"]
+    def left():
+        return len(snapshot(database, due_automatic, today))
 
-    def checks(elapsed):
+    def checks(_elapsed):
         figures = snapshot(database, email_checks, today, expected)
-        sent = figures["emails"] - state["emails"]
-        state["emails"] = figures["emails"]
-        if sent > 50:
-            state["s_per_email"] = elapsed / sent
         return {
             "emails": figures["emails"],
             **{key: figures[key] for key in EMAIL_VIOLATIONS[:5]},
         }
 
-    kills, run = kill_at_random(
-        args.config, database, "send", args.kills, remaining_s, rng, checks
+    kills, run = kill_inside_work(
+        args.config, database, "send", args.kills, left, SEND_BATCH, rng, checks
     )
     emails = snapshot(database, email_checks, today, expected)
     progress("Emails after the crashes: %s", emails)
@@ -199,6 +222,11 @@ def main():
         failures += [
             f"send kill: {key}" for key in violations(kill, EMAIL_VIOLATIONS[:5])
         ]
+    if not plan_kills or not send_kills:
+        failures.append(
+            f"kills inside the work: planner {len(plan_kills)}, sender "
+            f"{len(send_kills)} (at least one each wanted)"
+        )
     if len(expected) < 1000:
         failures.append(f"only {len(expected)} due automatic emails (1 000 wanted)")
     if expected != ref_due:
@@ -208,13 +236,13 @@ def main():
         "customers": args.customers,
         "items": args.customers * args.items,
         "plan_kills": len(plan_kills),
-        "plan_kills_interrupting": sum(k["interrupted"] for k in plan_kills),
         "plan_kill_delays_s": [k["delay_s"] for k in plan_kills],
         "customers_planned_at_kills": [k["customers_planned"] for k in plan_kills],
+        "customers_left_at_kills": [k["left_undone"] for k in plan_kills],
         "send_kills": len(send_kills),
-        "send_kills_interrupting": sum(k["interrupted"] for k in send_kills),
         "send_kill_delays_s": [k["delay_s"] for k in send_kills],
         "emails_at_kills": [k["emails"] for k in send_kills],
+        "emails_left_unsent_at_kills": [k["left_undone"] for k in send_kills],
         **agenda,
         "due_automatic_emails": len(expected),
         **{key: value for key, value in emails.items() if key != "lost"},
