@@ -35,6 +35,26 @@ from fault_checks import (
 from fault_common import Worker, build_fault_dataset, load, release
 
 
+def reconcile_tasks(cr):
+    """Customers with a "Reconcile" task, and those with two (the daily
+    planning run by both workers at once must make one)."""
+    cr.execute(
+        """
+        SELECT COUNT(*), COUNT(*) FILTER (WHERE tasks > 1)
+          FROM (SELECT m.res_id, COUNT(*) AS tasks
+                  FROM mail_activity m
+                  JOIN ir_model_data d
+                    ON d.model = 'mail.activity.type' AND d.res_id = m.activity_type_id
+                 WHERE m.res_model = 'res.partner'
+                   AND d.module = 'dso_collection'
+                   AND d.name = 'mail_activity_type_dso_reconcile'
+                 GROUP BY m.res_id) AS task
+        """
+    )
+    customers, doubled = cr.fetchone()
+    return {"customers_reconcile_task": customers, "customers_two_tasks": doubled}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--config", required=True)
@@ -94,6 +114,11 @@ def main():
         failures.append(f"{emails['emails']} emails sent, {to_email} due")
     if to_email < 1000:
         failures.append(f"only {to_email} due automatic emails (1 000 wanted)")
+    tasks = snapshot(database, reconcile_tasks)
+    if tasks["customers_two_tasks"]:
+        failures.append(
+            f"{tasks['customers_two_tasks']} customers with two reconciliation tasks"
+        )
     result = {
         "customers": args.customers,
         "items": args.customers * args.items,
@@ -105,6 +130,7 @@ def main():
         **emails,
         "plan_s_by_worker": [result["plan_s"] for result in results],
         "send_s_by_worker": [result["send_s"] for result in results],
+        **tasks,
         "errors": [
             value for r in results for key, value in r.items() if key.endswith("_error")
         ],

@@ -309,7 +309,7 @@ class DsoCollectionPlanner(models.AbstractModel):
         reconciliation guard holds the automatic ones) and the penalties
         run only on what the credits leave unpaid. The task names the
         credits and the invoices to match; a customer that has one open
-        gets no other. One query for the company.
+        gets no other. One query for the company; one worker at a time.
 
         :return: the number of tasks created
         """
@@ -317,6 +317,18 @@ class DsoCollectionPlanner(models.AbstractModel):
             "dso_collection.mail_activity_type_dso_reconcile", raise_if_not_found=False
         )
         if not activity_type:
+            return 0
+        # One worker at a time per company: two cron workers running the
+        # daily planning would both create the same tasks (and subscribe the
+        # same collector twice). The other skips: the first does them all.
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM res_company WHERE id = %s "
+                "FOR NO KEY UPDATE SKIP LOCKED",
+                company.id,
+            )
+        )
+        if not self.env.cr.fetchone():
             return 0
         self.env["account.move.line"].flush_model()
         self.env["mail.activity"].flush_model()
