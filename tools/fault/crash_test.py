@@ -50,18 +50,24 @@ from fault_common import (
 
 # Customers the daily planning has planned (and recorded) so far.
 PLANNED = "SELECT COUNT(*) FROM dso_collection_plan_state WHERE fingerprint IS NOT NULL"
-# Emails the automatic sending commits at once (``_send_automatic_batch``).
+# Emails the automatic sending commits at once (``_send_automatic_batch``),
+# and a first guess of the time of one, before one is measured.
 SEND_BATCH = 100
+SEND_S_PER_EMAIL = 0.04
 
 
-def kill_inside_work(config, database, job, kills, left, batch, rng, after_kill):
+def kill_inside_work(
+    config, database, job, kills, left, batch, unit_s, rng, after_kill
+):
     """Start ``job`` and kill it (SIGKILL) inside its work, ``kills`` times;
     then run it to its end. ``left()`` counts the units of work still to do
     (customers to plan, emails to send), committed ``batch`` by ``batch``.
 
     Each kill is drawn inside the remaining work: how many more units the
     job may commit first, at least one batch short of its end; the database
-    is watched and the job killed as soon as it committed that many. A kill
+    is watched and, once it committed that many, the job is killed at a
+    random moment of the next batch (``unit_s``: a first guess of the time
+    of one unit, measured again at each kill). A kill
     that finds the work finished (nothing left undone) does not count: the
     draw is made again on what is left. When no more than one batch is
     left, no kill can land inside the work: the kills stop there, and the
@@ -83,11 +89,16 @@ def kill_inside_work(config, database, job, kills, left, batch, rng, after_kill)
             raise RuntimeError(f"the {job} worker did not start")
         while worker.process.poll() is None and before - left() < target:
             time.sleep(0.02)
+        reached = time.perf_counter()
+        # Inside the next batch, not at its first instruction.
+        time.sleep(rng.uniform(0.1, 0.9) * batch * unit_s)
         running = worker.kill()
         elapsed = time.perf_counter() - worker.started
         after = left()
         checks = after_kill(elapsed)
         interrupted = running and after > 0
+        if before - after > 0:
+            unit_s = (reached - worker.started) / (before - after)
         progress(
             "%s: kill %s after %.2f s, %s of %s committed, %s left undone (%s): %s",
             job,
@@ -163,7 +174,15 @@ def crash_planner(args, rng, plan_ref, ref_agenda):
         return args.customers - snapshot(database, count, PLANNED)
 
     kills, run = kill_inside_work(
-        args.config, database, "plan", args.kills, left, args.batch_size, rng, checks
+        args.config,
+        database,
+        "plan",
+        args.kills,
+        left,
+        args.batch_size,
+        plan_ref["plan_s"] / args.customers,
+        rng,
+        checks,
     )
     agenda = compare_agendas(ref_agenda, snapshot(database, open_actions))
     progress("Agenda after the crashes: %s", agenda)
@@ -185,7 +204,15 @@ def crash_sender(args, rng, today, expected):
         }
 
     kills, run = kill_inside_work(
-        args.config, database, "send", args.kills, left, SEND_BATCH, rng, checks
+        args.config,
+        database,
+        "send",
+        args.kills,
+        left,
+        SEND_BATCH,
+        SEND_S_PER_EMAIL,
+        rng,
+        checks,
     )
     emails = snapshot(database, email_checks, today, expected)
     progress("Emails after the crashes: %s", emails)
