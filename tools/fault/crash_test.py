@@ -81,9 +81,11 @@ def kill_inside_work(
             progress("%s: %s left, one batch: no kill can land inside", job, before)
             break
         attempts += 1
-        # Units it may commit before the kill: whole batches, and at least
-        # one batch left undone.
-        target = rng.randrange(0, (before - 1) // batch) * batch
+        # Units it may commit before the kill: whole batches, leaving at
+        # least one batch undone for this kill and for each kill still to
+        # come.
+        slots = (before - 1) // batch - (kills - len(record) - 1)
+        target = rng.randrange(0, max(slots, 1)) * batch
         worker = Worker(config, database, [job])
         if not worker.wait_for("START"):
             raise RuntimeError(f"the {job} worker did not start")
