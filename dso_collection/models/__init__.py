@@ -11,7 +11,7 @@ Directly here, the core: one file per model's own life.
   ``dso_collection_cycle.py``: scenarios, their steps, a scenario's run for
   one leader invoice.
 - ``dso_collection_action.py``: the agenda's entries (defaults, buttons,
-  activities, cash impact, interactive link, the public cron names).
+  activities, interactive link, the public cron names).
 - ``dso_item_status.py``, ``dso_item_status_history.py``: statuses of items
   and what was set when, by whom.
 - ``dso_reference_rate.py``, ``dso_legal_mentions.py``: the late-payment
@@ -32,7 +32,8 @@ The wings, one concern each (their ``__init__.py`` maps their files):
   collector's decisions.
 - ``qualification/``: qualifying items (statuses, history, review) and
   specific actions.
-- ``insight/``: payment prediction and step effectiveness.
+- ``insight/``: payment prediction, the actions' expected cash impact and
+  step effectiveness.
 """
 
 # The mixins first: the models below inherit them.

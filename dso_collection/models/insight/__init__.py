@@ -6,8 +6,15 @@
   step and template makes customers pay (the scenario's Effectiveness page,
   from ``report/dso_collection_effectiveness.py``).
 
-The predicted payment date of an item is on ``models/account_move_line.py``,
-the expected cash impact of an action on ``models/dso_collection_action.py``.
+- ``dso_collection_action.py``: the expected cash impact of the open
+  actions (the agenda by cash impact).
+
+The predicted payment date of an item is on ``models/account_move_line.py``.
 """
 
-from . import dso_collection_scenario, dso_collection_step, res_partner
+from . import (
+    dso_collection_action,
+    dso_collection_scenario,
+    dso_collection_step,
+    res_partner,
+)
