@@ -32,6 +32,8 @@ The wings, one concern each (their ``__init__.py`` maps their files):
   collector's decisions.
 - ``qualification/``: qualifying items (statuses, history, review) and
   specific actions.
+- ``commitment/``: what the customer says holds the dunning: promises of
+  payment, payment plans, the holds on the customer's word.
 - ``insight/``: payment prediction, the actions' expected cash impact and
   step effectiveness.
 """
@@ -59,3 +61,7 @@ from . import (
 
 # isort: split
 from . import hashtag, insight, interactive, planning, qualification, sending
+
+# isort: split
+# Commitments extend the send service and the action of the wings above.
+from . import commitment

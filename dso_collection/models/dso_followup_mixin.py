@@ -41,6 +41,17 @@ class DsoFollowupMixin(models.AbstractModel):
         help="An automatic action waits for one click of the collector before it "
         "is sent.",
     )
+    attach_invoices = fields.Boolean(
+        string="Attach the invoices",
+        help="The PDFs of the invoices the message lists go with the email (the "
+        "invoice's stored PDF when there is one, else Odoo's invoice report).",
+    )
+    attach_statement = fields.Boolean(
+        string="Attach the statement of account",
+        help="The customer's statement of account (open items, not due and "
+        "overdue by age, credits, total) goes with the email, in the customer's "
+        "language; a letter gets it as a second page.",
+    )
 
     @api.constrains("automatic", "action_type")
     def _check_automatic(self):
@@ -83,6 +94,8 @@ class DsoFollowupMixin(models.AbstractModel):
             "sms_template_id": self.sms_template_id.id,
             "automatic": self.automatic,
             "to_confirm": self.to_confirm,
+            "attach_invoices": self.attach_invoices,
+            "attach_statement": self.attach_statement,
         }
 
     @api.model

@@ -103,6 +103,12 @@ class DsoItemStatus(models.Model):
         "proposes this status when the collector validates it. With several "
         "statuses for one answer, the first in the list is proposed.",
     )
+    is_promise = fields.Boolean(
+        string="Promise of payment",
+        help="Items getting this status with a date get a promise of payment: "
+        "the daily run marks it kept when they are paid by that date (plus the "
+        "company's grace days), else broken, and creates its follow-up action.",
+    )
     ack_template_id = fields.Many2one(
         "mail.template",
         string="Acknowledgement template",

@@ -141,6 +141,37 @@ class ResCompany(models.Model):
         "of days (or none was imported), no automatic email goes out: recent "
         "payments may not be recorded yet. 0: never held.",
     )
+    # What the customer says (models/commitment/)
+    dso_promise_grace_days = fields.Integer(
+        string="Grace days of a promise",
+        default=2,
+        help="A promise of payment is broken when its items are not paid this "
+        "many days after the promised date (the time a transfer takes to show "
+        "on the bank statement).",
+    )
+    dso_plan_grace_days = fields.Integer(
+        string="Grace days of a payment plan",
+        default=5,
+        help="A payment plan is broken when an instalment is still unpaid this "
+        "many days after its date.",
+    )
+    dso_plan_scenario_id = fields.Many2one(
+        "dso.collection.scenario",
+        string="Payment plan scenario",
+        help="The reminders of each instalment of a payment plan: each step's "
+        "delay counts from the instalment's date (negative: before it).",
+    )
+    dso_ack_answers = fields.Boolean(
+        string="Acknowledge the customers' answers",
+        default=True,
+        help="A customer who answers on the answer page receives an email listing "
+        "what it said.",
+    )
+    dso_thank_you = fields.Boolean(
+        string="Thank customers who pay everything",
+        help="A customer whose promise or plan was broken, or who was late, gets a "
+        "thank-you email once it has paid all its overdue items.",
+    )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -277,6 +308,28 @@ class ResCompany(models.Model):
                     max=MAX_DAYS,
                 )
             )
+
+    @api.constrains("dso_promise_grace_days", "dso_plan_grace_days")
+    def _check_dso_grace_days(self):
+        for company in self:
+            for value, label in (
+                (company.dso_promise_grace_days, self.env._("grace days of a promise")),
+                (
+                    company.dso_plan_grace_days,
+                    self.env._("grace days of a payment plan"),
+                ),
+            ):
+                if not 0 <= value <= MAX_DAYS:
+                    raise ValidationError(
+                        self.env._(
+                            "The %(label)s of %(company)s must be between 0 and "
+                            "%(max)s: set a number of days in Settings > "
+                            "Collection.",
+                            label=label,
+                            company=company.name,
+                            max=MAX_DAYS,
+                        )
+                    )
 
     def _dso_timezone(self):
         self.ensure_one()

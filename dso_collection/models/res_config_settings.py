@@ -77,3 +77,16 @@ class ResConfigSettings(models.TransientModel):
     dso_bank_statement_max_days = fields.Integer(
         related="company_id.dso_bank_statement_max_days", readonly=False
     )
+    dso_promise_grace_days = fields.Integer(
+        related="company_id.dso_promise_grace_days", readonly=False
+    )
+    dso_plan_grace_days = fields.Integer(
+        related="company_id.dso_plan_grace_days", readonly=False
+    )
+    dso_plan_scenario_id = fields.Many2one(
+        related="company_id.dso_plan_scenario_id", readonly=False
+    )
+    dso_ack_answers = fields.Boolean(
+        related="company_id.dso_ack_answers", readonly=False
+    )
+    dso_thank_you = fields.Boolean(related="company_id.dso_thank_you", readonly=False)

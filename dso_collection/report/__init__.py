@@ -12,6 +12,8 @@ computes, ``_auto = False``), the dashboard, and the letters.
 - ``dso_collection_customer.py``: Customers to collect.
 - ``dso_collection_letter.py``, ``dso_collection_letter_handover.py``: the
   letters and the litigation hand-over (QWeb PDF reports).
+- ``dso_statement.py``: the customer's statement of account (QWeb PDF:
+  open items, not due and overdue by age band, credits, total).
 
 Each ``*_views.xml`` beside its model holds its views and menu action.
 """
@@ -29,4 +31,5 @@ from . import (
     dso_collection_letter_handover,
     dso_dispute_report,
     dso_item_status_report,
+    dso_statement,
 )
