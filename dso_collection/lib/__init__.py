@@ -14,4 +14,6 @@ database (``tests/test_planner_decision.py``, ``tests/test_kpi_formulas.py``,
   CEI ...) from summed amounts.
 - ``lang_formats.py``: dates and amounts in one language, for thousands of
   values at once.
+- ``statement.py``: the statement of account's age bands, credits and
+  total from open items.
 """

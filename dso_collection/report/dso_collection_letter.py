@@ -65,18 +65,22 @@ class ReportDsoCollectionLetter(models.AbstractModel):
     @api.model
     def _get_report_values(self, docids, data=None):
         actions = self.env["dso.collection.action"].browse(docids)
-        patched = self._dso_wkhtmltopdf_patched()
-        header_in_body = not patched
-        font_size = FONT_SIZE["patched" if patched else "unpatched"]
+        Statement = self.env["report.dso_collection.report_dso_statement"]
+        today = Statement._dso_date(data)
         return {
+            **self._dso_layout_values(),
             "doc_ids": docids,
             "doc_model": "dso.collection.action",
             "docs": actions,
-            "header_in_body": header_in_body,
-            "letter_style": f"font-size: {font_size};",
-            "data_report_margin_top": BODY_HEADER_MARGIN_TOP
-            if header_in_body
-            else None,
+            # The statement of account, second page of the letters whose
+            # action asks for it.
+            "statements": {
+                action.id: Statement._dso_in_lang_of(action.partner_id)._dso_statement(
+                    action.partner_id, action.company_id, action.print_date or today
+                )
+                for action in actions
+                if action.attach_statement
+            },
             "letterheads": {
                 action.id: self._dso_in_lang(action)._dso_letterhead(action.company_id)
                 for action in actions
@@ -85,6 +89,22 @@ class ReportDsoCollectionLetter(models.AbstractModel):
                 action.id: self._dso_in_lang(action)._dso_letter(action)
                 for action in actions
             },
+        }
+
+    @api.model
+    def _dso_layout_values(self):
+        """What the layout of collection documents needs besides the
+        letterhead (``dso_letter_layout``): where the letterhead and footer
+        print, the base font size, the top margin."""
+        patched = self._dso_wkhtmltopdf_patched()
+        header_in_body = not patched
+        font_size = FONT_SIZE["patched" if patched else "unpatched"]
+        return {
+            "header_in_body": header_in_body,
+            "letter_style": f"font-size: {font_size};",
+            "data_report_margin_top": BODY_HEADER_MARGIN_TOP
+            if header_in_body
+            else None,
         }
 
     @api.model

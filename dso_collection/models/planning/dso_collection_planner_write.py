@@ -34,6 +34,8 @@ ACTION_COLUMNS = {
     "sms_template_id": "int",
     "automatic": "bool",
     "to_confirm": "bool",
+    "attach_invoices": "bool",
+    "attach_statement": "bool",
     "is_specific": "bool",
     "priority": "varchar",
     "dso_cash_impact": "numeric",

@@ -14,11 +14,16 @@ in ``dso_collection_send_automatic.py``, what comes back from the mail server
 (failures, bounces) in ``dso_collection_send_delivery.py``.
 """
 
+from collections import defaultdict
+
 from odoo import Command, api, models
 from odoo.exceptions import UserError
 from odoo.tools import is_html_empty
 
 from ...lib.constants import EMAIL_ACTION_TYPES
+
+# The statement of account (report/dso_statement_report.xml).
+STATEMENT_REPORT = "dso_collection.action_report_dso_statement"
 
 
 class DsoCollectionSend(models.AbstractModel):
@@ -261,11 +266,15 @@ class DsoCollectionSend(models.AbstractModel):
         vals_list = []
         subtype_id = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment")
         for action in actions:
-            recipients = self._email_recipients(action)
-            if not recipients:
+            if not self._email_recipients(action):
                 raise UserError(self._no_recipient_message(action))
+        # After the checks: the documents are rendered only for emails that go.
+        attachments = self._dso_email_attachments(actions)
+        for action in actions:
+            recipients = self._email_recipients(action)
             author = action.user_id or self.env.user
             content = contents[action.id]
+            attachment_ids = attachments.get(action.id) or []
             vals_list.append(
                 {
                     "model": "res.partner",
@@ -279,6 +288,7 @@ class DsoCollectionSend(models.AbstractModel):
                     "email_from": author.email_formatted
                     or action.company_id.email_formatted,
                     "recipient_ids": [Command.set(recipients.ids)],
+                    "attachment_ids": [Command.set(attachment_ids)],
                     "auto_delete": False,
                     "state": "outgoing",
                 }
@@ -303,6 +313,141 @@ class DsoCollectionSend(models.AbstractModel):
             )
         self._log_on_invoices(notes)
         self._dso_interactive_emails_sent(actions)
+
+    # ------------------------------------------------------------------
+    # Attachments of the emails: invoices and statement of account
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _dso_email_attachments(self, actions):
+        """The documents going with the actions' emails: with
+        ``attach_invoices``, the PDF of each invoice the message lists (its
+        stored PDF when there is one, else its invoice report); with
+        ``attach_statement``, the customer's statement of account in its
+        language. Each document is rendered once per batch, whichever
+        actions share it.
+
+        :return: {action id: [ir.attachment ids]}
+        """
+        invoices_of = {
+            action.id: self._dso_attached_invoices(action)
+            for action in actions.filtered("attach_invoices")
+        }
+        invoice_pdfs = self._dso_invoice_pdfs(
+            self.env["account.move"].union(*invoices_of.values())
+        )
+        statements = {}
+        result = {}
+        for action in actions:
+            ids = [
+                invoice_pdfs[move.id]
+                for move in invoices_of.get(action.id, ())
+                if move.id in invoice_pdfs
+            ]
+            if action.attach_statement:
+                key = (
+                    action.partner_id.commercial_partner_id,
+                    action.company_id,
+                    action.partner_id.lang or self.env.lang,
+                )
+                if key not in statements:
+                    statements[key] = self._dso_statement_attachment(*key).id
+                ids.append(statements[key])
+            result[action.id] = ids
+        return result
+
+    @api.model
+    def _dso_attached_invoices(self, action):
+        """The invoices and credit notes whose PDF goes with the email of
+        ``action``: those of the items its message lists (payments and
+        miscellaneous entries have no PDF)."""
+        return self._items_of(action).move_id.filtered(
+            lambda move: move.is_invoice(include_receipts=True)
+        )
+
+    @api.model
+    def _dso_invoice_pdfs(self, invoices):
+        """The PDF of each of ``invoices``: its stored PDF (the one Odoo
+        kept when the invoice was sent) when there is one, else its invoice
+        report rendered now (all of them in one rendering per company and
+        report), kept as an attachment of the customer.
+
+        :return: {invoice id: ir.attachment id}
+        """
+        # sudo: the invoices of the items the email lists, which the sender
+        # chases; a collector may not read every invoice's stored PDF nor
+        # print the accounting report, and only these documents are read.
+        invoices = invoices.sudo()
+        result = {}
+        to_render = defaultdict(invoices.browse)
+        for invoice in invoices:
+            if invoice.invoice_pdf_report_id:
+                result[invoice.id] = invoice.invoice_pdf_report_id.id
+            else:
+                report = invoice.partner_id.invoice_template_pdf_report_id or (
+                    self.env.ref("account.account_invoices")
+                )
+                to_render[invoice.company_id, report] |= invoice
+        Report = self.env["ir.actions.report"].sudo()
+        vals_list, rendered_ids = [], []
+        for (company, report), batch in to_render.items():
+            content, report_type = Report.with_company(company)._pre_render_qweb_pdf(
+                report.report_name, res_ids=batch.ids
+            )
+            content_by_id = Report._get_splitted_report(
+                report.report_name, content, report_type
+            )
+            for invoice in batch:
+                raw = content_by_id.get(invoice.id)
+                if raw is None:
+                    continue
+                name = invoice._get_invoice_report_filename(
+                    extension="pdf" if report_type == "pdf" else "html"
+                )
+                vals_list.append(
+                    self._dso_attachment_vals(
+                        invoice.commercial_partner_id, name, raw, report_type
+                    )
+                )
+                rendered_ids.append(invoice.id)
+        # sudo: see above; the new files are attached to the customer the
+        # email goes to.
+        attachments = self.env["ir.attachment"].sudo().create(vals_list)
+        result.update(zip(rendered_ids, attachments.ids, strict=True))
+        return result
+
+    @api.model
+    def _dso_statement_attachment(self, customer, company, lang):
+        """The statement of account of ``customer`` in ``company``, in
+        ``lang``, rendered now and attached to the customer."""
+        Statement = self.env["report.dso_collection.report_dso_statement"]
+        # sudo: the statement of the customer the email goes to, of the
+        # sender's company; it reads the customer's open items of that
+        # company only (``_dso_statement_domain``).
+        Report = self.env["ir.actions.report"].sudo().with_context(lang=lang)
+        content, report_type = Report.with_company(company)._render_qweb_pdf(
+            STATEMENT_REPORT, customer.ids, data={"company_id": company.id}
+        )
+        name = Statement.with_context(lang=lang)._dso_statement_filename(
+            customer, "pdf" if report_type == "pdf" else "html"
+        )
+        return (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(self._dso_attachment_vals(customer, name, content, report_type))
+        )
+
+    @api.model
+    def _dso_attachment_vals(self, customer, name, raw, report_type):
+        """An attachment of ``customer``: a PDF, or the HTML Odoo renders
+        instead in tests."""
+        return {
+            "name": name,
+            "raw": raw,
+            "mimetype": "application/pdf" if report_type == "pdf" else "text/html",
+            "res_model": "res.partner",
+            "res_id": customer.id,
+        }
 
     @api.model
     def _send_sms(self, actions, contents):
