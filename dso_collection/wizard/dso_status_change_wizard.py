@@ -51,6 +51,16 @@ class DsoStatusChangeWizard(models.TransientModel):
     # Step 1: the qualification, each value optional.
     status_id = fields.Many2one("dso.item.status")
     status_date = fields.Date(string="Status date", default=fields.Date.context_today)
+    status_is_promise = fields.Boolean(related="status_id.is_promise")
+    promise_amount = fields.Monetary(
+        string="Promised amount",
+        currency_field="promise_currency_id",
+        help="What the customer promised to pay by the date; empty: the "
+        "items' whole open amount.",
+    )
+    promise_currency_id = fields.Many2one(
+        "res.currency", compute="_compute_promise_currency_id"
+    )
     comment = fields.Text()
     resolution_user_id = fields.Many2one(
         "res.users",
@@ -203,6 +213,14 @@ class DsoStatusChangeWizard(models.TransientModel):
         readonly=False,
         precompute=True,
     )
+
+    @api.depends("line_ids")
+    def _compute_promise_currency_id(self):
+        for wizard in self:
+            wizard.promise_currency_id = (
+                wizard.line_ids.company_id[:1].currency_id
+                or self.env.company.currency_id
+            )
 
     @api.depends("line_ids")
     def _compute_partner_ids(self):
@@ -573,6 +591,7 @@ class DsoStatusChangeWizard(models.TransientModel):
                 resolution_user=self.resolution_user_id or None,
                 source="collector",
                 create_followup=False,
+                promise_amount=self._dso_promise_amount(),
             )
         Action = self.env["dso.collection.action"]
         if self.email_mode == "customer":
@@ -600,6 +619,13 @@ class DsoStatusChangeWizard(models.TransientModel):
     # The checks of the "Change status…" wizard, done before it writes
     # anything.
 
+    def _dso_promise_amount(self):
+        """The amount promised, when the status chosen is a promise."""
+        self.ensure_one()
+        if self.status_id.is_promise and self.status_date:
+            return self.promise_amount or 0.0
+        return 0.0
+
     def _dso_check_apply(self, lines):
         """Refused before anything is written: an item of a company the
         user does not work in, a specific action dated before today."""
@@ -617,6 +643,9 @@ class DsoStatusChangeWizard(models.TransientModel):
                     company=foreign[0].company_id.name,
                 )
             )
+        self.env["dso.payment.promise"]._dso_check_promise_amount(
+            lines, self._dso_promise_amount()
+        )
         today = fields.Date.context_today(self)
         if (
             self.next_action == "specific"

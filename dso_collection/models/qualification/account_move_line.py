@@ -91,6 +91,10 @@ class AccountMoveLine(models.Model):
                 )
             source = self.env.context.get("dso_status_source", "collector")
             changed._dso_record_status_changes(before, source)
+            # A promise status given (or re-dated) in the list: its promise.
+            self.env["dso.payment.promise"]._dso_promise_edited_items(
+                changed, before, source
+            )
             changed._dso_replan_later()
         return res
 
@@ -106,6 +110,7 @@ class AccountMoveLine(models.Model):
         resolution_user=None,
         source="collector",
         create_followup=True,
+        promise_amount=0.0,
     ):
         """Qualify these items: the one path that sets a collection status
         (the status wizard, the portal validation, the exclusion review).
@@ -124,6 +129,8 @@ class AccountMoveLine(models.Model):
             status that creates it by itself (``create_followup``, a
             dispute); ``False`` for a caller that plans the next action
             itself (the status wizard, a validated customer answer).
+        :param promise_amount: the amount promised when ``status`` is a
+            promise (0: the items' whole open amount).
         :return: the ``dso.item.status.history`` rows written, one per item.
         """
         History = self.env["dso.item.status.history"]
@@ -157,6 +164,10 @@ class AccountMoveLine(models.Model):
         if vals:
             self.with_context(dso_status_api=True).write(vals)
         history = self._dso_record_status_changes(before, source, every_line=True)
+        if status and status.is_promise and date:
+            self.env["dso.payment.promise"]._dso_promise_items(
+                self, status, date, amount=promise_amount, source=source
+            )
         self._dso_replan()
         if create_followup and status and status.create_followup and status.action_type:
             self._dso_create_status_followup(status, date)
