@@ -9,7 +9,7 @@ from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
-KIND_FIELDS = ("kind", "date", "reference", "dispute_reason", "comment")
+KIND_FIELDS = ("kind", "date", "reference", "amount", "dispute_reason", "comment")
 # Tokens are UUIDs (36 characters): anything much longer is forged.
 MAX_TOKEN_LENGTH = 128
 
@@ -132,6 +132,11 @@ class DsoCollectionPortal(CustomerPortal):
                 "received": request_sudo._dso_received_feedback(received),
                 "form_action": self._dso_form_action(request_sudo, access_token),
                 "total_due": self._dso_total_due(values["items"]),
+                # sudo: the visitor may be public; only the plans of the
+                # request's own customer and company are read.
+                "payment_plans": request.env["dso.payment.plan"]
+                .sudo()
+                ._dso_portal_plans(request_sudo.partner_id, request_sudo.company_id),
             }
         )
         return request.render(

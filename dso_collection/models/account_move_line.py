@@ -56,12 +56,22 @@ class AccountMoveLine(models.Model):
         string="Collection actions",
         copy=False,
     )
+    dso_payment_plan_ids = fields.Many2many(
+        "dso.payment.plan",
+        "dso_payment_plan_line_rel",
+        "line_id",
+        "plan_id",
+        string="Payment plans",
+        copy=False,
+        readonly=True,
+    )
     dso_excluded = fields.Boolean(
         string="Excluded from scenario",
         compute="_compute_dso_excluded",
         search="_search_dso_excluded",
-        help="Excluded by its status, by an open specific action or ignored by "
-        "hand: never the leader invoice and not listed by scenario actions.",
+        help="Excluded by its status, by an open specific action, by a running "
+        "payment plan or ignored by hand: never the leader invoice and not "
+        "listed by scenario actions.",
     )
     dso_is_open = fields.Boolean(
         string="Open item",
@@ -273,8 +283,8 @@ class AccountMoveLine(models.Model):
     @api.model
     def _dso_excluded_sql(self, alias):
         """SQL expression: the item `alias` is excluded from the scenario,
-        by an excluding status or by an open specific action (rule 5), or
-        ignored by hand."""
+        by an excluding status, by an open specific action (rule 5) or a
+        running payment plan, or ignored by hand."""
         return SQL(
             """(
                 COALESCE(%(alias)s.dso_ignored, FALSE)
@@ -287,6 +297,11 @@ class AccountMoveLine(models.Model):
                             WHERE rel.line_id = %(alias)s.id
                               AND act.is_specific
                               AND act.state IN %(open)s)
+                OR EXISTS (SELECT 1
+                             FROM dso_payment_plan_line_rel prel
+                             JOIN dso_payment_plan plan ON plan.id = prel.plan_id
+                            WHERE prel.line_id = %(alias)s.id
+                              AND plan.state = 'running')
             )""",
             alias=alias,
             open=OPEN_STATES,
@@ -297,12 +312,14 @@ class AccountMoveLine(models.Model):
         "dso_ignored",
         "dso_action_ids.state",
         "dso_action_ids.is_specific",
+        "dso_payment_plan_ids.state",
     )
     def _compute_dso_excluded(self):
         excluded_ids = set()
         if self.ids:
             self.flush_model(["dso_status_id", "dso_ignored"])
             self.env["dso.collection.action"].flush_model(["state", "is_specific"])
+            self.env["dso.payment.plan"].flush_model(["state", "line_ids"])
             self.env.cr.execute(
                 SQL(
                     "SELECT aml.id FROM account_move_line aml"
@@ -497,3 +514,5 @@ class AccountMoveLine(models.Model):
                     due + timedelta(days=delay), today
                 )
                 line.dso_payment_explanation = Partner._dso_payment_explanation(stats)
+            # Items under an open promise: predicted from the promise.
+            Partner._dso_apply_promise_prediction(company, lines, history, today)

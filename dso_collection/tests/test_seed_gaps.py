@@ -198,6 +198,10 @@ class TestSeedGaps(DsoCollectionMultiCompanyCommon):
                     6,
                 ),
                 "dso_collection.dso_collection_scenario_public": ("Public sector", 5),
+                "dso_collection.dso_collection_scenario_payment_plan": (
+                    "Payment plan",
+                    2,
+                ),
             },
         )
         # Also when the shipped record itself was deleted.
@@ -227,7 +231,7 @@ class TestSeedGaps(DsoCollectionMultiCompanyCommon):
         shipped_steps = steps.filtered(
             lambda step: step.scenario_id.get_external_id()[step.scenario_id.id]
         )
-        self.assertEqual(len(shipped_steps), 7)
+        self.assertEqual(len(shipped_steps), 9)
         self.assertTrue(all(shipped_steps.mapped("to_confirm")))
         # With the company setting on, an automatic email of a step that is
         # not to be confirmed waits for the collector all the same.

@@ -108,6 +108,16 @@ class DsoHashtag(models.AbstractModel):
                 "internal email) answers on each invoice; nothing when "
                 "interactive emails are off for the customer"
             ),
+            "installment_amount": self.env._(
+                "Amount of the payment plan instalment the reminder is for "
+                "(empty out of a plan)"
+            ),
+            "installment_date": self.env._(
+                "Date of the payment plan instalment the reminder is for"
+            ),
+            "plan_schedule": self.env._(
+                "The payment plan's instalments still to pay: date and amount"
+            ),
         }
 
     @api.model

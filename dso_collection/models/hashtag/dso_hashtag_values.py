@@ -397,3 +397,52 @@ class DsoHashtag(models.AbstractModel):
             "background-color: #875a7b; color: #ffffff; text-decoration: none; "
             'border-radius: 4px;">%s</a>'
         ) % (url, label)
+
+    # ------------------------------------------------------------------
+    # Payment plans: the instalment a reminder is for
+    # ------------------------------------------------------------------
+
+    def _hashtag_installment_amount(self, action, fmt, items):
+        installment = action.installment_id
+        if not installment:
+            return ""
+        return self._format_amount(
+            action,
+            installment.amount - installment.amount_paid,
+            installment.currency_id,
+        )
+
+    def _hashtag_installment_date(self, action, fmt, items):
+        if not action.installment_id:
+            return ""
+        return self._format_date(action, action.installment_id.date)
+
+    def _hashtag_plan_schedule(self, action, fmt, items):
+        plan = action.installment_id.plan_id
+        if not plan:
+            return "" if fmt == "text" else Markup("")
+        rows = [
+            (
+                self._format_date(action, installment.date),
+                self._format_amount(
+                    action,
+                    installment.amount - installment.amount_paid,
+                    installment.currency_id,
+                ),
+            )
+            for installment in plan.installment_ids
+            if installment.state != "paid"
+        ]
+        title = self.env._("Payment plan %(plan)s", plan=plan.name)
+        if fmt == "text":
+            return f"{title}: " + "; ".join(f"{day} {amount}" for day, amount in rows)
+        cell = Markup('<td style="padding: 2px 12px 2px 0;%s">%s</td>')
+        body = Markup("").join(
+            Markup("<tr>%s%s</tr>")
+            % (cell % ("", day), cell % (" text-align: right;", amount))
+            for day, amount in rows
+        )
+        return Markup(
+            '<table class="o_dso_plan_schedule" style="border-collapse: collapse;">'
+            "<caption>%s</caption><tbody>%s</tbody></table>"
+        ) % (title, body)

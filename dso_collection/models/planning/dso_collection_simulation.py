@@ -131,11 +131,15 @@ class DsoCollectionSimulation(models.AbstractModel):
             self.env["account.move.line"]
             .search_fetch(
                 [("id", "in", excluded_ids)],
-                ["dso_ignored", "dso_status_id"],
+                ["dso_ignored", "dso_status_id", "dso_payment_plan_ids"],
             )
             .filtered(
                 lambda line: (
-                    line.dso_ignored or line.dso_status_id.exclude_from_scenario
+                    line.dso_ignored
+                    or line.dso_status_id.exclude_from_scenario
+                    # A running payment plan keeps its items out of the
+                    # scenario all along, after its reminders too.
+                    or "running" in line.dso_payment_plan_ids.mapped("state")
                 )
             )
             .ids
