@@ -431,6 +431,8 @@ class TestMenusAndWideScreens(DsoCollectionCommon):
                 "dso_collection.dso_collection_menu_review",
                 "dso_collection.dso_collection_menu_unowned_exclusions",
                 "dso_collection.dso_collection_menu_feedback",
+                "dso_collection.dso_collection_menu_promises",
+                "dso_collection.dso_collection_menu_plans",
             ],
         )
         agenda = self.env.ref("dso_collection.dso_collection_menu_top_agenda")

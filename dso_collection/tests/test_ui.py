@@ -194,9 +194,13 @@ class TestUi(DsoCollectionHttpCommon):
                 }
             ]
         )
+        # The answer to validate holds Walk Customer's reminders; another
+        # customer, with nothing said, gets its reminders in the simulation.
+        other = self._create_customer("Walk Other SA", email="ap@other.example")
+        self._create_item(other, 800, self._days(-20), invoice_date=self._days(-50))
         # Sending allowed every day: the simulation sends whatever the weekday.
         self.company.write({f"dso_auto_{day}": True for day in ("saturday", "sunday")})
-        self._plan(self.today, partners=customer)
+        self._plan(self.today, partners=customer | other)
         return manager
 
     def test_menus_and_wide_screens_tour(self):

@@ -383,7 +383,36 @@ class DsoInteractiveRequest(models.Model):
             # sudo: the link's own state, answered by its holder.
             self.sudo().state = "answered"
         feedback._dso_notify_collector()
+        self._dso_acknowledge(feedback, author)
         return feedback
+
+    def _dso_acknowledge(self, feedback, author=None):
+        """Email the customer (not a colleague) what it just said, in its
+        language, when the company acknowledges answers: the contact who
+        answered, else the customer. Nothing without an email address."""
+        self.ensure_one()
+        if self.audience != "customer" or not self.company_id.dso_ack_answers:
+            return self.env["mail.mail"]
+        recipient = author if author and author.email else self.partner_id
+        if not recipient.email or not feedback:
+            return self.env["mail.mail"]
+        template = self.env.ref(
+            "dso_collection.mail_template_dso_answers_ack", raise_if_not_found=False
+        )
+        if not template:
+            return self.env["mail.mail"]
+        # sudo: the page is used by a visitor; the email is the company's
+        # acknowledgement of the answers just recorded, to their author.
+        mail_id = (
+            template.sudo()
+            .with_context(dso_feedback_ids=feedback.ids)
+            .send_mail(
+                self.id,
+                email_values={"recipient_ids": [Command.set(recipient.ids)]},
+                email_layout_xmlid="mail.mail_notification_light",
+            )
+        )
+        return self.env["mail.mail"].sudo().browse(mail_id)
 
     # ------------------------------------------------------------------
     # Merging customers

@@ -10,6 +10,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_date
+from odoo.tools.misc import formatLang
 
 KINDS = [
     ("paid", "Paid"),
@@ -35,6 +36,9 @@ MAX_REFERENCE = 100
 MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
 
 ALLOWED_MIMETYPES = ("application/pdf", "image/png", "image/jpeg")
+
+# An amount as a person types it: digits, one decimal separator.
+AMOUNT_RE = re.compile(r"[0-9]+([.,][0-9]+)?")
 
 # A date of the form (ISO, as the browser's date input sends it).
 DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -95,6 +99,11 @@ class DsoItemFeedback(models.Model):
         help="Paid on, or promised for; the date the status takes.",
     )
     reference = fields.Char(string="Payment reference", readonly=True)
+    amount = fields.Monetary(
+        string="Amount paid",
+        readonly=True,
+        help="The amount the customer says it paid (optional).",
+    )
     dispute_reason = fields.Selection(DISPUTE_REASONS, readonly=True)
     comment = fields.Text(readonly=True)
     attachment_id = fields.Many2one(
@@ -168,6 +177,10 @@ class DsoItemFeedback(models.Model):
             parts.append(format_date(self.env, self.date))
         if self.reference:
             parts.append(self.reference)
+        if self.amount:
+            parts.append(
+                formatLang(self.env, self.amount, currency_obj=self.currency_id)
+            )
         if self.dispute_reason:
             reasons = dict(
                 self._fields["dispute_reason"]._description_selection(self.env)
@@ -176,6 +189,13 @@ class DsoItemFeedback(models.Model):
         if self.comment:
             parts.append(f"“{self.comment}”")
         return " — ".join(parts)
+
+    def _dso_kind_label(self):
+        """The answer's kind as the customer reads it (acknowledgement)."""
+        self.ensure_one()
+        return dict(self._fields["kind"]._description_selection(self.env)).get(
+            self.kind, ""
+        )
 
     def _dso_notify_collector(self):
         """A message on the customer listing the answers, and one activity
@@ -290,6 +310,7 @@ class DsoItemFeedback(models.Model):
             reference = self._dso_check_text(
                 line, answer.get("reference"), MAX_REFERENCE, self.env._("reference")
             )
+            amount = self._dso_check_amount(line, kind, answer.get("amount"))
             reason = answer.get("dispute_reason") or False
             if kind == "dispute":
                 if reason not in reasons:
@@ -315,6 +336,7 @@ class DsoItemFeedback(models.Model):
                 "kind": kind,
                 "date": date,
                 "reference": reference if kind == "paid" else False,
+                "amount": amount,
                 "dispute_reason": reason,
                 "comment": comment,
                 "source": source,
@@ -366,6 +388,31 @@ class DsoItemFeedback(models.Model):
                 )
             )
         return date
+
+    @api.model
+    def _dso_check_amount(self, line, kind, value):
+        """The amount paid a "paid" answer gives (optional): a positive
+        number, with a dot or a comma as decimal separator."""
+        if kind != "paid" or value in (None, False, ""):
+            return 0.0
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            amount = float(value)
+        else:
+            text = str(value).replace("\x00", "").replace(" ", "").strip()
+            if not text:
+                return 0.0
+            amount = (
+                float(text.replace(",", ".")) if AMOUNT_RE.fullmatch(text) else -1.0
+            )
+        if not 0 < amount < 1e12:
+            raise UserError(
+                self.env._(
+                    "The amount paid on invoice %(invoice)s must be a positive "
+                    "number, such as 1250.50.",
+                    invoice=line.move_name,
+                )
+            )
+        return line.currency_id.round(amount)
 
     @api.model
     def _dso_check_text(self, line, value, limit, label):
@@ -437,6 +484,7 @@ class DsoItemFeedback(models.Model):
                         }
                     )
                 )
+        records.filtered(lambda f: f.kind == "paid")._dso_match_payment()
         return records
 
     # ------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """The customer's side of interactive emails: its answers waiting for the
-collector."""
+collector, its replies by email (a "Customer reply" activity that holds
+automatic emails until handled), when it was last thanked."""
 
 from odoo import fields, models
 
@@ -22,6 +23,15 @@ class ResPartner(models.Model):
         help="The one open activity telling the collector about this "
         "customer's answers: new answers are added to it, deciding the last "
         "pending answer closes it.",
+    )
+
+    dso_thanked_date = fields.Date(
+        string="Thanked on",
+        company_dependent=True,
+        copy=False,
+        readonly=True,
+        help="When the customer was last thanked for paying everything after "
+        "a broken promise or plan, or after reminders.",
     )
 
     def _compute_dso_feedback_pending_count(self):
@@ -70,20 +80,25 @@ class ResPartner(models.Model):
         )
         if not collector or message.author_id == collector.partner_id:
             return
-        summary = self.env._("Customer replied")
+        activity_type = self.env.ref(
+            "dso_collection.mail_activity_type_dso_customer_reply"
+        )
         # sudo: the gateway posts as the customer, who may not schedule
         # activities; this one is for the collector of its own email.
         for partner in self.sudo():
             if partner.activity_ids.filtered(
-                lambda a, c=collector: a.user_id == c and a.summary == summary
+                lambda a, c=collector: (
+                    a.user_id == c and a.activity_type_id == activity_type
+                )
             ):
                 continue
             partner.activity_schedule(
-                "mail.mail_activity_data_todo",
-                summary=summary,
+                activity_type_id=activity_type.id,
+                summary=self.env._("Customer replied"),
                 note=self.env._(
                     "%(author)s replied to “%(subject)s”: read the reply in the "
-                    "customer's chatter.",
+                    "customer's chatter. Automatic emails to the customer wait "
+                    "until this activity is done.",
                     author=message.author_id.display_name or message.email_from,
                     subject=message.parent_id.subject or action.name,
                 ),

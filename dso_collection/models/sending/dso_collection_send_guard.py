@@ -1,6 +1,8 @@
 """The reconciliation guard: automatic sending holds a customer's reminders
 while the customer has an unmatched payment or an open credit note, or while
-the company's bank statements are older than its setting allows. A reminder
+the company's bank statements are older than its setting allows; and while
+the customer's word waits (``_dso_word_hold_reasons``, per customer, and
+``_dso_action_hold_reasons``, per action: models/commitment/). A reminder
 for an invoice the customer has already paid (or that a credit note settles)
 costs more credibility than a day's delay.
 
@@ -47,6 +49,12 @@ class DsoCollectionSend(models.AbstractModel):
                     if partner_id in reasons
                     else reason
                 )
+        for partner_id, reason in self._dso_word_hold_reasons(
+            company, partner_ids, today
+        ).items():
+            reasons[partner_id] = (
+                f"{reasons[partner_id]}\n{reason}" if partner_id in reasons else reason
+            )
         return reasons
 
     @api.model
@@ -200,14 +208,28 @@ class DsoCollectionSend(models.AbstractModel):
         those that no longer apply), in every installed language so that
         each user reads them in theirs; return the actions not held."""
         reasons = self._dso_hold_reasons(company, actions.partner_id.ids, today)
-        ready = actions.filtered(lambda action: action.partner_id.id not in reasons)
+        action_reasons = self._dso_action_hold_reasons(actions, today)
+        ready = actions.filtered(
+            lambda action: (
+                action.partner_id.id not in reasons and action.id not in action_reasons
+            )
+        )
+        langs = [lang for lang, _name in self.env["res.lang"].get_installed()]
         translated = {
             lang: self.with_context(lang=lang)._dso_hold_reasons(
                 company, list(reasons), today
             )
-            for lang, _name in self.env["res.lang"].get_installed()
+            for lang in langs
             if reasons
         }
+        held_by_items = actions.filtered(lambda action: action.id in action_reasons)
+        for lang in langs if action_reasons else ():
+            texts = self.with_context(lang=lang)._dso_action_hold_reasons(
+                held_by_items, today
+            )
+            translated.setdefault(lang, {})
+            for action_id, text in texts.items():
+                translated[lang][("action", action_id)] = text
         actions.flush_recordset(["dso_hold_reason"])
         self.env.cr.execute(
             SQL(
@@ -223,11 +245,15 @@ class DsoCollectionSend(models.AbstractModel):
         by_reason = {}
         for action in actions:
             partner_id = action.partner_id.id
-            reason = {
-                lang: texts[partner_id]
-                for lang, texts in translated.items()
-                if partner_id in texts
-            }
+            reason = {}
+            for lang, texts in translated.items():
+                lines = [
+                    texts[key]
+                    for key in (partner_id, ("action", action.id))
+                    if key in texts
+                ]
+                if lines:
+                    reason[lang] = "\n".join(lines)
             if (current.get(action.id) or {}) != reason:
                 key = json.dumps(reason, sort_keys=True) if reason else None
                 by_reason.setdefault(key, []).append(action.id)
