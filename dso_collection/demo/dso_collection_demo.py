@@ -85,9 +85,12 @@ class DsoCollectionDemo(models.AbstractModel):
         self._demo_plan(today)
         # A year of paid invoices and reminders for the KPIs, the prediction
         # and the effectiveness (dso_collection_demo_insight.py), then a
-        # customer's answers to validate (dso_collection_demo_interactive.py).
+        # customer's answers to validate (dso_collection_demo_interactive.py),
+        # then promises, a paid claim and a payment plan
+        # (dso_collection_demo_commitment.py).
         self._demo_insight(today)
         self._demo_interactive(today)
+        self._demo_commitment(today)
 
     @api.model
     def _demo_set_languages(self):
