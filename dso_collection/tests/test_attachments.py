@@ -1,4 +1,5 @@
 import io
+from unittest.mock import patch
 
 from PyPDF2 import PdfReader
 
@@ -105,6 +106,61 @@ class TestAttachments(AutomaticSendingCommon):
         self.assertEqual(result[actions[0].id], result[actions[1].id])
         self.assertEqual(len(result[actions[0].id]), 2)
         self.assertEqual(self.env["ir.attachment"].search_count([]), before + 2)
+
+    def test_two_invoices_rendered_one_by_one(self):
+        # The wkhtmltopdf of Debian and Ubuntu returns an empty file for two
+        # records at once: each invoice is rendered alone.
+        partner = self._new_customer()
+        lines = self._create_item(partner, 300, "2026-02-01") | self._create_item(
+            partner, 400, "2026-02-05"
+        )
+        action = self.env["dso.collection.action"].create(
+            {
+                "name": "Email",
+                "partner_id": partner.id,
+                "action_type": "email",
+                "is_specific": True,
+                "line_ids": [Command.set(lines.ids)],
+                "mail_template_id": self.template.id,
+                "attach_invoices": True,
+            }
+        )
+        Report = self.env.registry["ir.actions.report"]
+        render = Report._render_qweb_pdf
+        calls = []
+
+        def render_one(report, report_ref, res_ids=None, data=None):
+            calls.append(list(res_ids))
+            return render(report, report_ref, res_ids=res_ids, data=data)
+
+        with patch.object(Report, "_render_qweb_pdf", render_one):
+            result = self.env["dso.collection.send"]._dso_email_attachments(action)
+        self.assertEqual(sorted(calls), sorted([[move.id] for move in lines.move_id]))
+        self.assertEqual(len(result[action.id]), 2)
+
+    def test_engine_failure_sends_without_the_document(self):
+        self._attach()
+        partner = self._new_customer()
+        action = self._automatic_action(partner)
+        invoice = action.line_ids.move_id
+        Report = self.env.registry["ir.actions.report"]
+        render = Report._render_qweb_pdf
+
+        def render_but_invoices(report, report_ref, res_ids=None, data=None):
+            if "invoice" in report_ref:
+                raise OSError("wkhtmltopdf: Exit with code 1")
+            return render(report, report_ref, res_ids=res_ids, data=data)
+
+        with patch.object(Report, "_render_qweb_pdf", render_but_invoices):
+            self._run_automatic_cron(CRON_TIME)
+        self._assert_sent(action)
+        # The statement went; the invoice could not: the action says so.
+        self.assertEqual(
+            action.mail_id.attachment_ids, self._statement_of(action.mail_id)
+        )
+        self.assertIn(
+            f"Sent without {invoice.name}", "\n".join(action.message_ids.mapped("body"))
+        )
 
     def test_status_followup_gives_its_flags(self):
         status = self.env.ref("dso_collection.dso_item_status_promise")

@@ -14,13 +14,15 @@ in ``dso_collection_send_automatic.py``, what comes back from the mail server
 (failures, bounces) in ``dso_collection_send_delivery.py``.
 """
 
-from collections import defaultdict
+import logging
 
 from odoo import Command, api, models
 from odoo.exceptions import UserError
 from odoo.tools import is_html_empty
 
 from ...lib.constants import EMAIL_ACTION_TYPES
+
+_logger = logging.getLogger(__name__)
 
 # The statement of account (report/dso_statement_report.xml).
 STATEMENT_REPORT = "dso_collection.action_report_dso_statement"
@@ -325,7 +327,9 @@ class DsoCollectionSend(models.AbstractModel):
         stored PDF when there is one, else its invoice report); with
         ``attach_statement``, the customer's statement of account in its
         language. Each document is rendered once per batch, whichever
-        actions share it.
+        actions share it. A document that cannot be rendered (no PDF
+        engine, an engine error) does not stop the email: it goes without
+        it, and the action says which one is missing.
 
         :return: {action id: [ir.attachment ids]}
         """
@@ -339,11 +343,12 @@ class DsoCollectionSend(models.AbstractModel):
         statements = {}
         result = {}
         for action in actions:
-            ids = [
-                invoice_pdfs[move.id]
-                for move in invoices_of.get(action.id, ())
-                if move.id in invoice_pdfs
-            ]
+            ids, missing = [], []
+            for move in invoices_of.get(action.id, ()):
+                if invoice_pdfs.get(move.id):
+                    ids.append(invoice_pdfs[move.id])
+                else:
+                    missing.append(move.name)
             if action.attach_statement:
                 key = (
                     action.partner_id.commercial_partner_id,
@@ -352,7 +357,19 @@ class DsoCollectionSend(models.AbstractModel):
                 )
                 if key not in statements:
                     statements[key] = self._dso_statement_attachment(*key).id
-                ids.append(statements[key])
+                if statements[key]:
+                    ids.append(statements[key])
+                else:
+                    missing.append(self.env._("the statement of account"))
+            if missing:
+                action.message_post(
+                    body=self.env._(
+                        "Sent without %(documents)s: the PDF could not be "
+                        "rendered (check the PDF engine, wkhtmltopdf, in the "
+                        "server log).",
+                        documents=", ".join(missing),
+                    )
+                )
             result[action.id] = ids
         return result
 
@@ -366,50 +383,64 @@ class DsoCollectionSend(models.AbstractModel):
         )
 
     @api.model
+    def _dso_render(self, report, res_id, data=None):
+        """``report`` rendered for the one record ``res_id``: (content,
+        report type), or None when the PDF engine fails. One record per
+        rendering: the wkhtmltopdf of most Linux distributions (without
+        patched Qt) returns an empty file for several records at once."""
+        # sudo: callers render the documents of the customer the email goes
+        # to (see _dso_invoice_pdfs, _dso_statement_attachment).
+        Report = self.env["ir.actions.report"].sudo()
+        try:
+            with self.env.cr.savepoint():
+                return Report._render_qweb_pdf(report, [res_id], data=data)
+        # Any failure of the PDF engine: the email goes without the document.
+        except Exception:
+            _logger.warning(
+                "Collection email: %s of record %s could not be rendered",
+                report,
+                res_id,
+                exc_info=True,
+            )
+            return None
+
+    @api.model
     def _dso_invoice_pdfs(self, invoices):
         """The PDF of each of ``invoices``: its stored PDF (the one Odoo
         kept when the invoice was sent) when there is one, else its invoice
-        report rendered now (all of them in one rendering per company and
-        report), kept as an attachment of the customer.
+        report rendered now, kept as an attachment of the customer.
 
-        :return: {invoice id: ir.attachment id}
+        :return: {invoice id: ir.attachment id} (none for an invoice whose
+            PDF could not be rendered)
         """
         # sudo: the invoices of the items the email lists, which the sender
         # chases; a collector may not read every invoice's stored PDF nor
         # print the accounting report, and only these documents are read.
         invoices = invoices.sudo()
         result = {}
-        to_render = defaultdict(invoices.browse)
+        vals_list, rendered_ids = [], []
         for invoice in invoices:
             if invoice.invoice_pdf_report_id:
                 result[invoice.id] = invoice.invoice_pdf_report_id.id
-            else:
-                report = invoice.partner_id.invoice_template_pdf_report_id or (
-                    self.env.ref("account.account_invoices")
-                )
-                to_render[invoice.company_id, report] |= invoice
-        Report = self.env["ir.actions.report"].sudo()
-        vals_list, rendered_ids = [], []
-        for (company, report), batch in to_render.items():
-            content, report_type = Report.with_company(company)._pre_render_qweb_pdf(
-                report.report_name, res_ids=batch.ids
+                continue
+            report = invoice.partner_id.invoice_template_pdf_report_id or (
+                self.env.ref("account.account_invoices")
             )
-            content_by_id = Report._get_splitted_report(
-                report.report_name, content, report_type
+            rendered = self.with_company(invoice.company_id)._dso_render(
+                report.report_name, invoice.id
             )
-            for invoice in batch:
-                raw = content_by_id.get(invoice.id)
-                if raw is None:
-                    continue
-                name = invoice._get_invoice_report_filename(
-                    extension="pdf" if report_type == "pdf" else "html"
+            if rendered is None:
+                continue
+            content, report_type = rendered
+            name = invoice._get_invoice_report_filename(
+                extension="pdf" if report_type == "pdf" else "html"
+            )
+            vals_list.append(
+                self._dso_attachment_vals(
+                    invoice.commercial_partner_id, name, content, report_type
                 )
-                vals_list.append(
-                    self._dso_attachment_vals(
-                        invoice.commercial_partner_id, name, raw, report_type
-                    )
-                )
-                rendered_ids.append(invoice.id)
+            )
+            rendered_ids.append(invoice.id)
         # sudo: see above; the new files are attached to the customer the
         # email goes to.
         attachments = self.env["ir.attachment"].sudo().create(vals_list)
@@ -419,18 +450,23 @@ class DsoCollectionSend(models.AbstractModel):
     @api.model
     def _dso_statement_attachment(self, customer, company, lang):
         """The statement of account of ``customer`` in ``company``, in
-        ``lang``, rendered now and attached to the customer."""
+        ``lang``, rendered now and attached to the customer (an empty
+        recordset when it could not be rendered)."""
         Statement = self.env["report.dso_collection.report_dso_statement"]
-        # sudo: the statement of the customer the email goes to, of the
-        # sender's company; it reads the customer's open items of that
-        # company only (``_dso_statement_domain``).
-        Report = self.env["ir.actions.report"].sudo().with_context(lang=lang)
-        content, report_type = Report.with_company(company)._render_qweb_pdf(
-            STATEMENT_REPORT, customer.ids, data={"company_id": company.id}
+        # The statement reads the customer's open items of that company
+        # only (``_dso_statement_domain``).
+        rendered = (
+            self.with_context(lang=lang)
+            .with_company(company)
+            ._dso_render(STATEMENT_REPORT, customer.id, data={"company_id": company.id})
         )
+        if rendered is None:
+            return self.env["ir.attachment"]
+        content, report_type = rendered
         name = Statement.with_context(lang=lang)._dso_statement_filename(
             customer, "pdf" if report_type == "pdf" else "html"
         )
+        # sudo: the statement of the customer the email goes to.
         return (
             self.env["ir.attachment"]
             .sudo()
