@@ -137,6 +137,8 @@ class DsoCollectionDemo(models.AbstractModel):
         if not action:
             return
         self.env["dso.collection.send"]._send_now(action)
+        # What the mail queue does before sending it: its documents.
+        action.mail_id._dso_attach_documents()
         # No mail server in the demo database: shown as delivered.
         # sudo: only administrators write mails (demo data load as root).
         action.mail_id.sudo().write({"state": "sent"})

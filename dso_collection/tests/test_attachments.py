@@ -1,5 +1,5 @@
 import io
-from unittest.mock import patch
+from unittest.mock import MagicMock, patch
 
 from PyPDF2 import PdfReader
 
@@ -24,6 +24,15 @@ class TestAttachments(AutomaticSendingCommon):
             {"attach_invoices": invoices, "attach_statement": statement}
         )
 
+    def _mail_queue_sends(self, mails):
+        """The mail queue sends ``mails`` through a fake SMTP server."""
+        MailServer = self.env.registry["ir.mail_server"]
+        with (
+            patch.object(MailServer, "connect", return_value=MagicMock()),
+            patch.object(MailServer, "send_email", return_value="<sent@test>"),
+        ):
+            mails.send()
+
     def _statement_of(self, mail):
         return mail.attachment_ids.filtered(lambda a: a.name.startswith("Statement - "))
 
@@ -37,6 +46,13 @@ class TestAttachments(AutomaticSendingCommon):
         invoice = action.line_ids.move_id
         self._run_automatic_cron(CRON_TIME)
         self._assert_sent(action)
+        # The cron queues the email; the documents are rendered when the mail
+        # queue sends it.
+        self.assertTrue(action.mail_id.dso_documents_pending)
+        self.assertFalse(action.mail_id.attachment_ids)
+        self._mail_queue_sends(action.mail_id)
+        self.assertEqual(action.mail_id.state, "sent")
+        self.assertFalse(action.mail_id.dso_documents_pending)
         attachments = action.mail_id.attachment_ids
         self.assertEqual(len(attachments), 2)
         statement = self._statement_of(action.mail_id)
@@ -72,6 +88,7 @@ class TestAttachments(AutomaticSendingCommon):
         self.assertEqual(invoice.invoice_pdf_report_id, stored)
         self._run_automatic_cron(CRON_TIME)
         self._assert_sent(action)
+        action.mail_id._dso_attach_documents()
         self.assertEqual(action.mail_id.attachment_ids, stored)
 
     def test_no_attachment_when_the_flags_are_off(self):
@@ -80,6 +97,8 @@ class TestAttachments(AutomaticSendingCommon):
         self.assertFalse(action.attach_invoices or action.attach_statement)
         self._run_automatic_cron(CRON_TIME)
         self._assert_sent(action)
+        self.assertFalse(action.mail_id.dso_documents_pending)
+        action.mail_id._dso_attach_documents()
         self.assertFalse(action.mail_id.attachment_ids)
 
     def test_documents_rendered_once_per_batch(self):
@@ -151,9 +170,11 @@ class TestAttachments(AutomaticSendingCommon):
                 raise OSError("wkhtmltopdf: Exit with code 1")
             return render(report, report_ref, res_ids=res_ids, data=data)
 
-        with patch.object(Report, "_render_qweb_pdf", render_but_invoices):
-            self._run_automatic_cron(CRON_TIME)
+        self._run_automatic_cron(CRON_TIME)
         self._assert_sent(action)
+        with patch.object(Report, "_render_qweb_pdf", render_but_invoices):
+            self._mail_queue_sends(action.mail_id)
+        self.assertEqual(action.mail_id.state, "sent")
         # The statement went; the invoice could not: the action says so.
         self.assertEqual(
             action.mail_id.attachment_ids, self._statement_of(action.mail_id)

@@ -15,7 +15,8 @@
 - ``dso_collection_send_delivery.py``: what the mail server says back
   (failures, bounces) reopens the action.
 - ``mail_mail.py``, ``mail_thread.py``: the mail queue's and the mail
-  gateway's side of delivery.
+  gateway's side of delivery; the mail queue renders a collection email's
+  invoices and statement of account just before it goes.
 """
 
 from . import (

@@ -263,20 +263,19 @@ class DsoCollectionSend(models.AbstractModel):
     def _send_email(self, actions, contents):
         """Queue the actions' emails in one batch: each is a message on the
         customer's chatter and a mail.mail the mail queue sends, created in
-        the transaction that marks the action done. Whether it is delivered
-        comes back later (``dso_collection_send_delivery.py``)."""
+        the transaction that marks the action done. Its invoices and
+        statement of account are rendered by the mail queue just before it
+        goes (``mail_mail.py``). Whether it is delivered comes back later
+        (``dso_collection_send_delivery.py``)."""
         vals_list = []
         subtype_id = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment")
         for action in actions:
             if not self._email_recipients(action):
                 raise UserError(self._no_recipient_message(action))
-        # After the checks: the documents are rendered only for emails that go.
-        attachments = self._dso_email_attachments(actions)
         for action in actions:
             recipients = self._email_recipients(action)
             author = action.user_id or self.env.user
             content = contents[action.id]
-            attachment_ids = attachments.get(action.id) or []
             vals_list.append(
                 {
                     "model": "res.partner",
@@ -290,7 +289,11 @@ class DsoCollectionSend(models.AbstractModel):
                     "email_from": author.email_formatted
                     or action.company_id.email_formatted,
                     "recipient_ids": [Command.set(recipients.ids)],
-                    "attachment_ids": [Command.set(attachment_ids)],
+                    # Its invoices and statement are rendered when the mail
+                    # queue sends it (mail_mail.py), not in this batch.
+                    "dso_documents_pending": bool(
+                        action.attach_invoices or action.attach_statement
+                    ),
                     "auto_delete": False,
                     "state": "outgoing",
                 }
