@@ -219,24 +219,35 @@ class AccountMoveLine(models.Model):
                 ) / item.amount_residual
         return shares
 
-    def _dso_reconciliation_note(self):
-        """The collector's reconciliation task: these open credits (credit
-        notes, unmatched payments) and overdue invoices of one customer,
-        to match; dates and amounts in the task's language."""
-        formats = LangFormats.get(self.env)
+    @api.model
+    def _dso_reconciliation_note(self, rows, currency):
+        """The collector's reconciliation task: the open credits (credit
+        notes, unmatched payments) and overdue invoices of one customer, to
+        match; dates and amounts in the task's language.
 
-        def row(line):
-            return Markup("<li>%s</li>") % self.env._(
-                "%(number)s of %(date)s: %(amount)s",
-                number=line.move_name or line.name or "",
-                date=formats.date(line.date_maturity or line.date),
-                amount=formats.amount(
-                    abs(line.amount_residual), line.company_currency_id
-                ),
+        :param rows: ``(number, due date, residual)`` of each item, in
+            ``currency`` (credits are negative): plain values, as the
+            planner reads thousands of customers' items in one query
+        """
+        formats = LangFormats.get(self.env)
+        # Translated once: a first planning writes thousands of these notes.
+        pattern = self.env._("%(number)s of %(date)s: %(amount)s")
+
+        def items(credit):
+            return Markup().join(
+                Markup("<li>%s</li>")
+                % (
+                    pattern
+                    % {
+                        "number": number or "",
+                        "date": formats.date(due),
+                        "amount": formats.amount(abs(residual), currency),
+                    }
+                )
+                for number, due, residual in rows
+                if (residual < 0) == credit
             )
 
-        credits = self.filtered(lambda line: line.amount_residual < 0)
-        invoices = self - credits
         return Markup().join(
             [
                 Markup("<p>%s</p>")
@@ -246,15 +257,9 @@ class AccountMoveLine(models.Model):
                     "only what is owed."
                 ),
                 Markup("<p>%s</p><ul>%s</ul>")
-                % (
-                    self.env._("Credits:"),
-                    Markup().join(row(line) for line in credits),
-                ),
+                % (self.env._("Credits:"), items(credit=True)),
                 Markup("<p>%s</p><ul>%s</ul>")
-                % (
-                    self.env._("Overdue invoices:"),
-                    Markup().join(row(line) for line in invoices),
-                ),
+                % (self.env._("Overdue invoices:"), items(credit=False)),
             ]
         )
 
@@ -396,6 +401,26 @@ class AccountMoveLine(models.Model):
     # planner and the reports, a domain for searches and screens, Python for
     # records at hand. tests/test_open_items.py checks that they agree.
     # ------------------------------------------------------------------
+
+    def init(self):
+        super().init()
+        # The open items of a company, by partner, in an index that holds
+        # only them (a fraction of the journal items) with the columns the
+        # collection's aggregates read: the planner's news, Customers to
+        # collect and the reconciliation tasks read the open items of every
+        # customer without touching the table (an index-only scan, half the
+        # time of a scan of the table at 100 000 open items). Its predicate
+        # is the first half of ``_dso_open_sql``, which PostgreSQL matches.
+        self.env.cr.execute(
+            """
+            CREATE INDEX IF NOT EXISTS dso_collection_aml_open_item_idx
+                ON account_move_line (company_id, partner_id)
+                   INCLUDE (account_id, amount_residual, date_maturity, date)
+             WHERE parent_state = 'posted'
+               AND NOT reconciled
+               AND amount_residual != 0
+            """
+        )
 
     @api.model
     def _dso_open_sql(self, alias):

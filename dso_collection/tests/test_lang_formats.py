@@ -50,3 +50,25 @@ class TestLangFormats(TransactionCase):
         self.assertIsNot(
             LangFormats.get(self.env, "fr_FR"), LangFormats.get(self.env, "en_US")
         )
+
+    def test_every_language(self):
+        """Every language Odoo knows (digits-only date formats through
+        strftime, the others through babel; grouping and separators) writes
+        dates and amounts as Odoo does."""
+        langs = self.env["res.lang"].with_context(active_test=False).search([])
+        langs.active = True
+        for lang in langs:
+            formats = LangFormats.get(self.env, lang.code)
+            for day in (date(2026, 3, 1), date(2026, 12, 31)):
+                with self.subTest(lang=lang.code, day=day):
+                    self.assertEqual(
+                        formats.date(day),
+                        format_date(self.env, day, lang_code=lang.code),
+                    )
+            with self.subTest(lang=lang.code, amount=-1234567.891):
+                self.assertEqual(
+                    formats.amount(-1234567.891, self.eur),
+                    format_amount(
+                        self.env, -1234567.891, self.eur, lang_code=lang.code
+                    ),
+                )

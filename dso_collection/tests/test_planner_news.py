@@ -83,10 +83,35 @@ class TestPlannerNews(DsoCollectionCommon):
         self.assertEqual(self._open_action(self.customers[0]).step_id, self.step_call)
 
     @freeze_time("2026-03-01")
-    def test_a_new_day_replans_everyone(self):
-        self._cron()
-        self.assertEqual(self._cron("2026-03-02"), 3)
+    def test_a_new_day_replans_only_what_the_day_changes(self):
+        first, second, __ = self.customers
+        self.assertEqual(self._cron(), 3)
+        snapshot = self._agenda_snapshot(self.customers)
+        # A new day with nothing falling due: every decision stands, nothing
+        # is rewritten, not even the planning states.
         self.assertEqual(self._cron("2026-03-02"), 0)
+        self.assertEqual(self._agenda_snapshot(self.customers), snapshot)
+        states = self.env["dso.collection.plan.state"].search(
+            [("partner_id", "in", self.customers.ids)]
+        )
+        self.assertEqual(set(states.mapped("plan_date")), {date(2026, 3, 1)})
+        # An invoice due on 03-05: news when it is created, then again only
+        # on the day it is overdue (the day after its due date).
+        self._create_invoice(first, amount=70, due_date="2026-03-05")
+        self.assertEqual(self._cron("2026-03-02"), 1)
+        self.assertEqual(self._cron("2026-03-05"), 0)
+        self.assertEqual(self._cron("2026-03-06"), 1)
+        self.assertEqual(self._cron("2026-03-06"), 0)
+        # A specific action dated 03-10 whose items are paid: it goes on its
+        # date (rule 7), the one day its customer is news again.
+        action = self._specific_action(self._receivable(self.invoices[1]), "2026-03-10")
+        self._pay(self.invoices[1])
+        self.assertEqual(self._cron("2026-03-06"), 1)
+        self.assertTrue(action.exists())
+        self.assertEqual(self._cron("2026-03-09"), 0)
+        self.assertEqual(self._cron("2026-03-10"), 1)
+        self.assertFalse(action.exists())
+        self.assertFalse(self._open_actions(second))
 
     @freeze_time("2026-03-01")
     def test_company_settings_replan_everyone(self):

@@ -97,7 +97,7 @@ class DsoCollectionPlanner(models.AbstractModel):
         companies = self.env["res.company"].search([("active", "=", True)])
         news = {
             company: self._customers_with_news(
-                company, self._fingerprint_salt(company, date)
+                company, self._fingerprint_salt(company, date), date
             )
             for company in companies
         }
@@ -349,9 +349,11 @@ class DsoCollectionPlanner(models.AbstractModel):
                        AND activity_type_id = %(type)s
                        AND active
                 )
-                SELECT item.partner_id, item.id
+                SELECT item.partner_id,
+                       COALESCE(aml.move_name, aml.name), item.due, item.residual
                   FROM item
                   JOIN todo ON todo.partner_id = item.partner_id
+                  JOIN account_move_line aml ON aml.id = item.id
                  WHERE item.residual < 0 OR (item.overdue AND item.residual > 0)
                  ORDER BY item.partner_id, item.due, item.date, item.id
                 """,
@@ -359,23 +361,64 @@ class DsoCollectionPlanner(models.AbstractModel):
                 type=activity_type.id,
             )
         )
-        lines_by_customer = defaultdict(list)
-        for partner_id, line_id in self.env.cr.fetchall():
-            lines_by_customer[partner_id].append(line_id)
+        rows_by_customer = defaultdict(list)
+        for partner_id, *row in self.env.cr.fetchall():
+            rows_by_customer[partner_id].append(row)
+        if not rows_by_customer:
+            return 0
+        # Thousands of customers on a first planning: one create for all the
+        # tasks, their items read in the query above (an activity_schedule
+        # per customer cost nine queries each).
         Partner = self.env["res.partner"].with_company(company)
+        partners = Partner.browse(list(rows_by_customer))
+        partners.fetch(["dso_collector_id"])
+        # Each new activity reads its record's name: read them all now.
+        partners.mapped("display_name")
         Line = self.env["account.move.line"]
-        for partner_id, line_ids in lines_by_customer.items():
-            partner = Partner.browse(partner_id)
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        vals_list, notes = [], []
+        for partner in partners:
             user = partner.dso_collector_id or company.dso_default_collector_id
             user = user or self.env.user
-            lines = Line.browse(line_ids).with_context(lang=user.lang or self.env.lang)
-            partner.with_context(
-                lang=user.lang or self.env.lang, mail_activity_quick_update=True
-            ).activity_schedule(
-                activity_type_id=activity_type.id,
-                date_deadline=date,
-                summary=lines.env._("Reconcile credits and invoices"),
-                note=lines._dso_reconciliation_note(),
-                user_id=user.id,
+            # The task in its collector's language.
+            in_lang = Line.with_context(lang=user.lang or self.env.lang)
+            vals_list.append(
+                {
+                    "activity_type_id": activity_type.id,
+                    "res_model_id": model_id,
+                    "res_id": partner.id,
+                    "date_deadline": date,
+                    "summary": in_lang.env._("Reconcile credits and invoices"),
+                    "user_id": user.id,
+                }
             )
-        return len(lines_by_customer)
+            notes.append(
+                str(
+                    in_lang._dso_reconciliation_note(
+                        rows_by_customer[partner.id], company.currency_id
+                    )
+                )
+            )
+        # Quick update: no "assigned to you" email per task.
+        activities = (
+            self.env["mail.activity"]
+            .with_context(mail_activity_quick_update=True)
+            .create(vals_list)
+        )
+        # The notes in one UPDATE: they are markup of escaped values
+        # (``_dso_reconciliation_note``), which the HTML sanitizer would
+        # parse twice each, most of the time of thousands of tasks.
+        activities.flush_recordset()
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE mail_activity a SET note = v.note
+                  FROM unnest(%s::int[], %s::text[]) AS v(id, note)
+                 WHERE a.id = v.id
+                """,
+                activities.ids,
+                notes,
+            )
+        )
+        activities.invalidate_recordset(["note"])
+        return len(rows_by_customer)

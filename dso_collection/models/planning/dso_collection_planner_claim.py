@@ -1,10 +1,14 @@
 """Which customers the daily planning plans, and which worker plans them.
 
 - Nothing new, nothing to do: a fingerprint of each customer's planning
-  inputs (the day, the scenarios and settings, its open items, its actions
-  handled by people) is stored with ``dso.collection.plan.state`` when the
-  daily planning plans it. A second run of the day plans only the customers
-  whose fingerprint changed.
+  inputs (the scenarios and settings, its open items and which of them are
+  overdue on the day, its actions handled by people) is stored with
+  ``dso.collection.plan.state`` when the daily planning plans it. A second
+  run of the day plans only the customers whose fingerprint changed; so
+  does a run on a new day: the day enters a customer's fingerprint only
+  through what it changes in the decision (an item falling due, a specific
+  action reaching its date), so a customer whose decision stays the same is
+  confirmed without rewriting anything.
 - Shared batches: a worker claims each batch by locking the customers'
   planning state rows and open actions with ``FOR UPDATE SKIP LOCKED``: a
   customer another transaction is planning, or whose action is being sent
@@ -21,7 +25,7 @@ after: a change committed in between makes it stale, so the next run plans
 the customer again. Nothing is ever skipped on data the planner did not see.
 """
 
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ...lib.constants import OPEN_STATES
@@ -36,15 +40,17 @@ class DsoCollectionPlanner(models.AbstractModel):
 
     @api.model
     def _fingerprint_salt(self, company, date):
-        """What every customer's plan depends on: the day, the scenarios and
-        their steps, the item statuses, the customers' defaults and the
-        company's settings (whole rows: a change in this very transaction
-        counts too)."""
+        """What every customer's plan depends on: the scenarios and their
+        steps, the item statuses, the customers' defaults and the company's
+        settings (whole rows: a change in this very transaction counts too).
+        Not the day itself: what the day changes in a customer's decision is
+        in its own fingerprint (``_fingerprint_query``); ``date`` is kept
+        for the hooks of other modules whose rules depend on it."""
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
                 """
-                SELECT md5(concat_ws('|', %(date)s::text,
+                SELECT md5(concat_ws('|',
                     (SELECT string_agg(s::text, ';' ORDER BY s.id)
                        FROM dso_collection_scenario s),
                     (SELECT string_agg(s::text, ';' ORDER BY s.id)
@@ -57,7 +63,6 @@ class DsoCollectionPlanner(models.AbstractModel):
                       WHERE f.model = 'res.partner' AND f.name LIKE %(dso_fields)s),
                     (SELECT c::text FROM res_company c WHERE c.id = %(company)s)))
                 """,
-                date=date,
                 company=company.id,
                 dso_fields="dso%",
             )
@@ -65,15 +70,18 @@ class DsoCollectionPlanner(models.AbstractModel):
         return self.env.cr.fetchone()[0]
 
     @api.model
-    def _fingerprint_query(self, company, salt, partner_ids=None):
+    def _fingerprint_query(self, company, salt, date, partner_ids=None):
         """``(customer id, fingerprint)`` of the customers to plan (open
-        items or open actions in ``company``), of ``partner_ids`` only if
-        given. An item's exclusion is in through its status and ignore
-        flag (the statuses are in the salt) and the specific actions; its
-        being overdue through its due date and the day (in the salt). The
-        open scenario action is left out of the fingerprint: the planner
-        writes it; the actions people handle (done, cancelled, specific)
-        are in."""
+        items or open actions in ``company``) on ``date``, of
+        ``partner_ids`` only if given. Whether an item is excluded is in (by
+        its status, by hand, by a specific action or a running payment
+        plan); whether it is overdue on ``date`` is in as a flag
+        (the one way the day changes the decision: the leader falling due
+        ends a reminder before the due date), and so is whether an open
+        specific action has reached its date (rule 7 deletes it once its
+        items are closed). The open scenario action is left out of the
+        fingerprint: the planner writes it; the actions people handle
+        (done, cancelled, specific) are in."""
         item_filter = action_filter = SQL()
         if partner_ids is not None:
             item_filter = SQL(
@@ -87,7 +95,10 @@ class DsoCollectionPlanner(models.AbstractModel):
                        concat_ws(',', COUNT(*), bit_xor(hashtextextended(
                            concat_ws(',', aml.id, aml.amount_residual,
                                      aml.date_maturity, aml.date,
-                                     aml.dso_status_id, aml.dso_ignored), 0)))
+                                     aml.dso_status_id, %(excluded)s,
+                                     aml.amount_residual > 0 AND COALESCE(
+                                         aml.date_maturity, aml.date) < %(date)s),
+                                     0)))
                            AS hash
                 %(open_receivables)s
                 %(item_filter)s
@@ -97,7 +108,8 @@ class DsoCollectionPlanner(models.AbstractModel):
                        COUNT(*) FILTER (WHERE %(handled)s) AS handled,
                        bit_xor(hashtextextended(
                            concat_ws(',', id, state, write_date, date, date_done,
-                                     step_id, cycle_id, is_specific), 0))
+                                     step_id, cycle_id, is_specific,
+                                     state IN %(open)s AND date <= %(date)s), 0))
                            FILTER (WHERE %(handled)s) AS hash,
                        bool_or(state IN %(open)s) AS has_open
                   FROM dso_collection_action
@@ -122,6 +134,7 @@ class DsoCollectionPlanner(models.AbstractModel):
               LEFT JOIN actions a ON a.partner_id = c.partner_id
             """,
             open_receivables=self._open_receivables_sql(company),
+            excluded=self.env["account.move.line"]._dso_excluded_sql(SQL("aml")),
             item_filter=item_filter,
             action_filter=action_filter,
             open=OPEN_STATES,
@@ -129,6 +142,7 @@ class DsoCollectionPlanner(models.AbstractModel):
             handled=SQL("(is_specific OR state NOT IN %s)", OPEN_STATES),
             company=company.id,
             salt=salt,
+            date=date,
         )
 
     @api.model
@@ -140,10 +154,11 @@ class DsoCollectionPlanner(models.AbstractModel):
         self.env.cr.execute("SET LOCAL jit = off")
 
     @api.model
-    def _customers_with_news(self, company, salt):
-        """``{customer id: fingerprint}`` of the customers to plan whose
-        fingerprint differs from the one stored (or who have none), in
-        customer order."""
+    def _customers_with_news(self, company, salt, date=None):
+        """``{customer id: fingerprint}`` of the customers to plan on
+        ``date`` (by default the user's today) whose fingerprint differs
+        from the one stored (or who have none), in customer order."""
+        date = date or fields.Date.context_today(self)
         self.env.flush_all()
         self._without_jit()
         self.env.cr.execute(
@@ -157,7 +172,7 @@ class DsoCollectionPlanner(models.AbstractModel):
                  WHERE s.fingerprint IS NULL OR s.fingerprint <> f.fingerprint
                  ORDER BY f.partner_id
                 """,
-                fingerprints=self._fingerprint_query(company, salt),
+                fingerprints=self._fingerprint_query(company, salt, date),
                 company=company.id,
             )
         )
