@@ -9,11 +9,13 @@ class DsoCollectionCustomer(models.Model):
     the figures a collector sorts and filters on (open balance, overdue
     amount, leader invoice, next action and its date).
 
-    A query, not stored figures: it is computed by PostgreSQL in one pass over
-    the open items of the allowed companies when the list is read, so it
+    A query, not stored figures: it is computed by PostgreSQL over the open
+    items of the allowed companies when the list is read (an index-only
+    scan of the open items, ``dso_collection_aml_open_item_idx``), so it
     sorts and filters tens of thousands of customers without a field to keep
-    up to date. Open and overdue items are the planner's, whose definitions
-    are those of ``account.move.line`` (``_dso_open_sql``, ``_dso_overdue_sql``);
+    up to date, and never disagrees with Open items. Open and overdue items
+    are the planner's, whose definitions are those of ``account.move.line``
+    (``_dso_open_sql``, ``_dso_overdue_sql``);
     customers with a zero balance and no open action are left out, but for
     those whose overdue invoices are offset by unapplied credits ("to
     reconcile").
@@ -101,39 +103,57 @@ class DsoCollectionCustomer(models.Model):
 
     @api.model
     def _company_query(self, company, today):
-        """The rows of one company, as of ``today``."""
-        planner = self.env["dso.collection.planner"]
+        """The rows of one company, as of ``today``.
+
+        Shaped for a list read page by page: the figures sorted and
+        filtered on (balance, overdue, credits) come from one aggregate of
+        the open items, grouped by journal-item partner before the
+        customers (a hundred thousand items, a few thousand partners); the
+        leader invoice and the next action are scalar subqueries that
+        PostgreSQL evaluates only for the rows of the page (it postpones
+        such columns past the sort and the limit), and the pager's count
+        never evaluates them."""
+        Line = self.env["account.move.line"]
         Partner = self.env["res.partner"].with_company(company)
+        # Overdue among the open items the aggregate reads (the rest of
+        # ``_dso_overdue_sql``, whose first half is its WHERE clause).
+        overdue = SQL(
+            "(aml.amount_residual > 0 AND COALESCE(aml.date_maturity, aml.date) < %s)",
+            today,
+        )
+        leader = SQL(
+            """
+              FROM account_move_line aml
+              JOIN res_partner lp ON lp.id = aml.partner_id
+             WHERE lp.commercial_partner_id = p.id
+               AND aml.company_id = %(company)s
+               AND %(open)s
+               AND ABS(aml.amount_residual) >= %(ignore_below)s
+               AND aml.amount_residual > 0
+               AND aml.date_maturity IS NOT NULL
+               AND NOT %(excluded)s
+             ORDER BY COALESCE(aml.date_maturity, aml.date), aml.date, aml.id
+             LIMIT 1
+            """,
+            company=company.id,
+            open=Line._dso_open_sql(SQL("aml")),
+            ignore_below=company.dso_ignore_below or 0.0,
+            excluded=Line._dso_excluded_sql(SQL("aml")),
+        )
+        next_action = SQL(
+            """
+              FROM dso_collection_action nxt
+             WHERE nxt.partner_id = p.id
+               AND nxt.company_id = %(company)s
+               AND nxt.state IN %(open)s
+             ORDER BY nxt.date, nxt.id
+             LIMIT 1
+            """,
+            company=company.id,
+            open=OPEN_STATES,
+        )
         return SQL(
             """
-            WITH item(id, partner_id, due, date, residual, excluded, overdue,
-                      has_due) AS (
-                    %(open_items)s
-                 ),
-                 total AS (
-                    SELECT partner_id,
-                           SUM(residual) AS balance,
-                           COALESCE(SUM(residual) FILTER (WHERE overdue), 0)
-                               AS overdue,
-                           COALESCE(-SUM(residual) FILTER (WHERE residual < 0), 0)
-                               AS credits,
-                           bool_or(overdue AND residual > 0) AS has_overdue
-                      FROM item
-                     GROUP BY partner_id
-                 ),
-                 leader AS (
-                    SELECT DISTINCT ON (partner_id) partner_id, id, due
-                      FROM item
-                     WHERE residual > 0 AND NOT excluded AND has_due
-                     ORDER BY partner_id, due, date, id
-                 ),
-                 nxt AS (
-                    SELECT DISTINCT ON (partner_id)
-                           partner_id, id, name, date, action_type
-                      FROM dso_collection_action
-                     WHERE company_id = %(company)s AND state IN %(open)s
-                     ORDER BY partner_id, date, id
-                 )
             SELECT (p.id::bigint << 20) + %(company)s AS id,
                    p.id AS partner_id,
                    %(company)s AS company_id,
@@ -143,28 +163,62 @@ class DsoCollectionCustomer(models.Model):
                    COALESCE(total.credits, 0) AS credit_amount,
                    COALESCE(total.credits > 0 AND total.has_overdue, FALSE)
                        AS to_reconcile,
-                   leader.id AS leader_line_id,
-                   leader.due AS leader_due_date,
-                   nxt.id AS next_action_id,
-                   nxt.name AS next_action_name,
-                   nxt.date AS next_action_date,
-                   nxt.action_type AS next_action_type,
-                   COALESCE(nxt.date < %(today)s, FALSE) AS next_action_late,
+                   (SELECT aml.id %(leader)s) AS leader_line_id,
+                   (SELECT COALESCE(aml.date_maturity, aml.date) %(leader)s)
+                       AS leader_due_date,
+                   (SELECT nxt.id %(next)s) AS next_action_id,
+                   (SELECT nxt.name %(next)s) AS next_action_name,
+                   (SELECT nxt.date %(next)s) AS next_action_date,
+                   (SELECT nxt.action_type %(next)s) AS next_action_type,
+                   COALESCE((SELECT nxt.date < %(today)s %(next)s), FALSE)
+                       AS next_action_late,
                    %(scenario)s AS scenario_id,
                    %(collector)s AS collector_id
-              FROM total
-              FULL JOIN nxt ON nxt.partner_id = total.partner_id
-              JOIN res_partner p ON p.id = COALESCE(total.partner_id, nxt.partner_id)
-              LEFT JOIN leader ON leader.partner_id = p.id
+              FROM (
+                    SELECT cp.commercial_partner_id AS partner_id,
+                           SUM(by_partner.balance) AS balance,
+                           SUM(by_partner.overdue) AS overdue,
+                           SUM(by_partner.credits) AS credits,
+                           bool_or(by_partner.has_overdue) AS has_overdue
+                      FROM (
+                            SELECT aml.partner_id,
+                                   SUM(aml.amount_residual) AS balance,
+                                   COALESCE(SUM(aml.amount_residual)
+                                            FILTER (WHERE %(overdue)s), 0)
+                                       AS overdue,
+                                   COALESCE(-SUM(aml.amount_residual)
+                                            FILTER (WHERE aml.amount_residual < 0), 0)
+                                       AS credits,
+                                   bool_or(%(overdue)s) AS has_overdue
+                              FROM account_move_line aml
+                             WHERE aml.company_id = %(company)s
+                               AND %(open)s
+                               AND ABS(aml.amount_residual) >= %(ignore_below)s
+                             GROUP BY aml.partner_id
+                           ) AS by_partner
+                      JOIN res_partner cp ON cp.id = by_partner.partner_id
+                     GROUP BY cp.commercial_partner_id
+                   ) AS total
+              FULL JOIN (
+                    SELECT DISTINCT partner_id
+                      FROM dso_collection_action
+                     WHERE company_id = %(company)s AND state IN %(open_states)s
+                   ) AS planned ON planned.partner_id = total.partner_id
+              JOIN res_partner p
+                ON p.id = COALESCE(total.partner_id, planned.partner_id)
              WHERE COALESCE(total.balance, 0) != 0
-                OR nxt.id IS NOT NULL
+                OR planned.partner_id IS NOT NULL
                 OR (total.credits > 0 AND total.has_overdue)
             """,
-            open_items=planner._open_items_query(company, today=today),
+            leader=leader,
+            next=next_action,
+            overdue=overdue,
+            open=Line._dso_open_sql(SQL("aml")),
+            ignore_below=company.dso_ignore_below or 0.0,
             today=today,
             company=company.id,
             currency=company.currency_id.id,
-            open=OPEN_STATES,
+            open_states=OPEN_STATES,
             scenario=Partner._field_to_sql("p", "dso_scenario_id"),
             collector=Partner._field_to_sql("p", "dso_collector_id"),
         )
