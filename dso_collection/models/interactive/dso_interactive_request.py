@@ -14,6 +14,8 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import format_date
 
+from ...lib.lang_formats import LangFormats
+
 # Submissions allowed on one link in one window (a person answers a few
 # times; a script posting in a loop is stopped).
 SUBMIT_LIMIT = 10
@@ -447,6 +449,10 @@ class DsoInteractiveRequest(models.Model):
         pending = self._dso_pending_feedback()
         feedback = self.env["dso.item.feedback"]
         can_pay = self._dso_can_pay(lines)
+        # Dates and amounts written here, in the visitor's language: the
+        # page of a customer with hundreds of items would otherwise format
+        # each through a QWeb widget (most of its rendering time).
+        formats = LangFormats.get(self.env)
         items = []
         for line in lines:
             move = line.move_id
@@ -455,6 +461,12 @@ class DsoInteractiveRequest(models.Model):
                 {
                     "line": line,
                     "move": move,
+                    "date": formats.date(line.date),
+                    "due": formats.date(line.date_maturity or line.date),
+                    "amount": formats.amount(move.amount_total, move.currency_id),
+                    "residual": formats.amount(
+                        line.amount_residual_currency, line.currency_id
+                    ),
                     "pdf_url": move.get_portal_url(report_type="pdf", download=True),
                     "pay_url": move.get_portal_url()
                     if can_pay and move.amount_residual > 0

@@ -23,9 +23,9 @@ registry.category("web_tour.tours").add("dso_interactive_answer_tour", {
             trigger: ".o_portal_submenu .o_dso_breadcrumb",
         },
         {
-            content: "Before an answer is chosen, its fields are hidden",
+            content: "Before an answer is chosen, the answer is its only field",
             trigger:
-                ".o_dso_item:contains('1,000.00'):has([data-dso-kinds='paid'].d-none):has([data-dso-kinds='dispute'].d-none) select.o_dso_kind",
+                ".o_dso_item:contains('1,000.00'):not(:has([data-dso-kinds])):not(:has(textarea)) select.o_dso_kind",
         },
         {
             content: "First invoice: a comment",
