@@ -178,45 +178,56 @@ class AccountMoveLine(models.Model):
         oldest debit items first (due date, date, id), so late interest and
         recovery costs run only on what the credits leave unpaid. Items of
         customers without open credits are not listed (all unpaid). One
-        search for all the customers of these items."""
+        query for all the customers of these items (a page of the Open items
+        list reads this for its 80 rows)."""
         debits = self.filtered(
             lambda line: line._dso_is_open() and line.amount_residual > 0
         )
         if not debits:
             return {}
-        items = self.search_fetch(
-            [
-                *self._dso_open_domain(),
-                ("company_id", "in", debits.company_id.ids),
-                (
-                    "partner_id.commercial_partner_id",
-                    "in",
-                    debits.partner_id.commercial_partner_id.ids,
-                ),
-            ],
-            ["amount_residual", "date_maturity", "date", "partner_id", "company_id"],
+        self.flush_model(
+            ["amount_residual", "date_maturity", "date", "partner_id", "company_id"]
+        )
+        # The amounts of the items of the customers of lines the user reads,
+        # in the companies of those lines.
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT p.commercial_partner_id, aml.company_id, aml.id,
+                       aml.amount_residual,
+                       COALESCE(aml.date_maturity, aml.date), aml.date
+                  FROM account_move_line aml
+                  JOIN res_partner p ON p.id = aml.partner_id
+                 WHERE aml.company_id = ANY(%s)
+                   AND p.commercial_partner_id = ANY(%s)
+                   AND %s
+                """,
+                debits.company_id.ids,
+                debits.partner_id.commercial_partner_id.ids,
+                self._dso_open_sql(SQL("aml")),
+            )
         )
         by_customer = defaultdict(list)
-        for item in items:
-            key = (item.partner_id.commercial_partner_id.id, item.company_id.id)
-            by_customer[key].append(item)
+        for partner_id, company_id, *item in self.env.cr.fetchall():
+            by_customer[partner_id, company_id].append(item)
         shares = {}
         for customer_items in by_customer.values():
-            credit = -sum(
-                i.amount_residual for i in customer_items if i.amount_residual < 0
-            )
+            # item: (id, residual, due date, date)
+            credit = -sum(item[1] for item in customer_items if item[1] < 0)
             if not credit:
                 continue
+            # (due date, date, id): the oldest first.
             owed = sorted(
-                (i for i in customer_items if i.amount_residual > 0),
-                key=lambda i: (i.date_maturity or i.date, i.date, i.id),
+                (
+                    (due, date, item_id, residual)
+                    for item_id, residual, due, date in customer_items
+                    if residual > 0
+                ),
             )
-            for item in owed:
-                settled = min(credit, item.amount_residual)
+            for __, __, item_id, residual in owed:
+                settled = min(credit, residual)
                 credit -= settled
-                shares[item.id] = (
-                    item.amount_residual - settled
-                ) / item.amount_residual
+                shares[item_id] = (residual - settled) / residual
         return shares
 
     @api.model
