@@ -8,14 +8,19 @@ Run by tools/bench/bench.sh on a fresh database with dso_collection installed
 It builds the dataset fast (tools/bench/bench_dataset.py: customers and a few
 template invoices through the ORM, then tools/bench/bench_items.py: the open items
 multiplied in SQL from those templates), plans the agenda twice with
-``dso.collection.planner._cron_plan()``, computes the credit manager's
-dashboard (target: 2 s on L), simulates 30 days of collection, queues
-1 000 automatic emails and prints, as the last line on stdout, one JSON
-object with the measures.
+``dso.collection.planner._cron_plan()``, then once more for tomorrow (the
+daily run on a new day), computes the credit manager's dashboard (target:
+2 s on L), times the screens users wait on as the web client asks for them
+(tools/bench/bench_screens.py: the agenda, Customers to collect, Open items,
+Customer answers, the KPI pivot, the dashboard) and the answer page of a
+customer with 500 open items over HTTP (tools/bench/bench_answer_page.py),
+simulates 30 days of collection, queues 1 000 automatic emails and prints,
+as the last line on stdout, one JSON object with the measures.
 Progress goes to stderr.
 """
 
 import argparse
+import datetime
 import json
 import resource
 import time
@@ -24,6 +29,7 @@ import odoo
 from odoo import SUPERUSER_ID, api, fields
 from odoo.modules.registry import Registry
 
+from bench_answer_page import measure_answer_page
 from bench_dataset import (
     SIZES,
     build_dataset,
@@ -32,12 +38,13 @@ from bench_dataset import (
     timed,
     vacuum,
 )
+from bench_screens import measure_screens
 
 
-def plan(env):
+def plan(env, date=None):
     queries = odoo.sql_db.sql_counter
     start = time.perf_counter()
-    env["dso.collection.planner"]._cron_plan()
+    env["dso.collection.planner"]._cron_plan(date=date)
     env.cr.commit()
     return time.perf_counter() - start, odoo.sql_db.sql_counter - queries
 
@@ -110,6 +117,21 @@ def dashboard(env, company):
     return time.perf_counter() - start, data
 
 
+def screens(registry, company):
+    """The screens users wait on, each on its own cursor, caches cold: the
+    lists, the KPI pivot and the dashboard as the web client asks for them,
+    then the answer page of a customer with 500 open items over HTTP.
+    Returns ``(milliseconds, rows)`` by screen."""
+    progress("Opening the screens as the web client does (median of 3, cold)")
+    times, rows = measure_screens(registry, company.id)
+    progress("Answer page of a customer with 500 open items over HTTP")
+    times["answer_page"], rows["answer_page"] = measure_answer_page(
+        registry, company.id
+    )
+    progress("Screens (ms): %s", times)
+    return times, rows
+
+
 def simulate(env, company, days=30):
     """Simulate ``days`` days of collection of every customer of ``company``."""
     env.invalidate_all()
@@ -163,6 +185,11 @@ def main():
         second_s, second_queries = plan(env)
         progress("Second run: %.1f s, %s queries", second_s, second_queries)
         actions = count_open_actions(env)
+        env.invalidate_all()
+        progress("Planning the agenda for tomorrow (a new day)")
+        tomorrow = fields.Date.today() + datetime.timedelta(days=1)
+        next_day_s, next_day_queries = plan(env, tomorrow)
+        progress("Next day: %.1f s, %s queries", next_day_s, next_day_queries)
         company = env["res.company"].browse(company.id)
         progress("Computing the dashboard KPIs")
         dashboard_s, data = dashboard(env, company)
@@ -173,6 +200,9 @@ def main():
             dashboard_again_s,
             data["current"].get("dso") or 0.0,
         )
+        env.cr.commit()
+        screens_ms, screens_rows = screens(registry, company)
+        env.invalidate_all()
         progress("Simulating 30 days of collection")
         simulate_s, events = simulate(env, company)
         progress("Simulation: %.1f s, %s actions predicted", simulate_s, events)
@@ -190,10 +220,14 @@ def main():
                 "first_s": round(first_s, 2),
                 "second_s": round(second_s, 2),
                 "queries": queries,
+                "next_day_s": round(next_day_s, 2),
+                "next_day_queries": next_day_queries,
                 "peak_rss_mb": round(peak_rss_mb, 1),
                 "send_1000_s": round(send_s, 2),
                 "dashboard_s": round(dashboard_s, 2),
                 "dashboard_again_s": round(dashboard_again_s, 2),
+                "screens_ms": screens_ms,
+                "screens_rows": screens_rows,
                 "simulate_30_days_s": round(simulate_s, 2),
                 "simulated_actions": events,
             }
