@@ -146,6 +146,9 @@ class DsoCollectionDashboard(models.AbstractModel):
         company = self.env.company
         today = fields.Date.context_today(self)
         month_starts = self._month_starts(today)
+        # Its queries are aggregates over every receivable item: compiling
+        # them costs more than running them.
+        self.env["dso.collection.kpi"]._without_jit()
         grouped = self._group_months(
             self._kpi_rows(company, today, "collector"), month_starts
         )
@@ -160,7 +163,9 @@ class DsoCollectionDashboard(models.AbstractModel):
             self._month_kpis(total, index)
             for index in range(len(total) - TREND_MONTHS, len(total))
         ]
-        Users = self.env["res.users"]
+        # The collectors' names in one read, whatever their number.
+        collector_ids = [group_id for group_id in grouped if group_id]
+        users = {user.id: user for user in self.env["res.users"].browse(collector_ids)}
         collectors = []
         for collector_id, months in grouped.items():
             figures = self._month_kpis(months, last)
@@ -170,13 +175,18 @@ class DsoCollectionDashboard(models.AbstractModel):
             collectors.append(
                 {
                     "id": collector_id or False,
-                    "name": Users.browse(collector_id).name
+                    "name": users[collector_id].name
                     if collector_id
                     else self.env._("No collector"),
                     **figures,
                 }
             )
         collectors.sort(key=lambda row: -(row["overdue_end"] or 0.0))
+        # The qualification rate and the customers with the most overdue
+        # from one read of the company's overdue items.
+        qualification, top = self.env["dso.item.status.report"]._get_dashboard_figures(
+            company, today, TOP_CUSTOMERS
+        )
         return {
             "company": company.name,
             "currency_id": company.currency_id.id,
@@ -189,27 +199,28 @@ class DsoCollectionDashboard(models.AbstractModel):
                 [month[key] for month in trend for key in ("dso_3m", "best_dso_3m")]
             ),
             "collectors": collectors,
-            "top_customers": self._top_customers(company, today, month_starts),
-            "qualification": self.env[
-                "dso.item.status.report"
-            ]._get_qualification_figures([("company_id", "=", company.id)]),
+            "top_customers": self._top_customers(company, today, month_starts, top),
+            "qualification": qualification,
             "disputes": self.env["dso.dispute.report"]._get_open_figures(
                 [("company_id", "=", company.id)]
             ),
         }
 
     @api.model
-    def _top_customers(self, company, today, month_starts):
-        """The customers with the most overdue today, with their KPIs."""
-        groups = self.env["dso.item.status.report"]._read_group(
-            [("company_id", "=", company.id)],
-            groupby=["partner_id"],
-            aggregates=["amount_overdue:sum", "days_late:max"],
-            order="amount_overdue:sum desc",
-            limit=TOP_CUSTOMERS,
-        )
-        if not groups:
+    def _top_customers(self, company, today, month_starts, top):
+        """The customers with the most overdue today, with their KPIs.
+
+        :param top: ``[(customer id, amount overdue, days late)]``, most
+            overdue first (``dso.item.status.report._get_dashboard_figures``)
+        """
+        if not top:
             return []
+        # One recordset: their names and collectors are read at once.
+        partners = self.env["res.partner"].browse([row[0] for row in top])
+        groups = [
+            (partner, overdue, days_late)
+            for partner, (__, overdue, days_late) in zip(partners, top, strict=True)
+        ]
         partners = [partner for partner, __, __ in groups]
         grouped = self._group_months(
             self._kpi_rows(

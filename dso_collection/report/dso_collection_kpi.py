@@ -229,6 +229,20 @@ class DsoCollectionKpi(models.Model):
     )
 
     @api.model
+    def _without_jit(self):
+        """No JIT compilation for the rest of this transaction (as the
+        planner does): PostgreSQL's cost estimate of the KPI query at 10 000
+        customers triggers a compilation that costs more than the query
+        itself (0.4 s of 0.9 s for the dashboard's, on a 2-core machine)."""
+        self.env.cr.execute("SET LOCAL jit = off")
+
+    @api.model
+    def _read_group(self, domain, groupby=(), aggregates=(), having=(), **kwargs):
+        # The pivot and the graph: one aggregate over the KPI query.
+        self._without_jit()
+        return super()._read_group(domain, groupby, aggregates, having, **kwargs)
+
+    @api.model
     def _company_query(self, company, today):
         """The last 24 months of ``company``, the current one up to today."""
         first = today.replace(day=1) - relativedelta(months=23)
@@ -241,9 +255,15 @@ class DsoCollectionKpi(models.Model):
         Partner = self.env["res.partner"].with_company(company)
         return SQL(
             """
+            -- The collector of each customer read once per customer, not
+            -- once per customer and month (24 times).
+            WITH collector AS MATERIALIZED (
+                SELECT cp.id AS partner_id, %(collector)s AS collector_id
+                  FROM res_partner cp
+            )
             SELECT k.id, k.month, k.month_end, k.days, k.company_id,
                    k.currency_id, k.group_id AS partner_id,
-                   %(collector)s AS collector_id,
+                   c.collector_id,
                    k.sales, k.receivable_start, k.receivable_end,
                    k.not_due_end, k.overdue_end, k.overdue_net_end,
                    k.open_debit_end, k.unapplied_end, k.sales_3m, k.days_3m,
@@ -259,7 +279,7 @@ class DsoCollectionKpi(models.Model):
                        AS overdue_ratio,
                    100.0 * k.cei_collected / NULLIF(k.cei_collectible, 0) AS cei
               FROM (%(kpi)s) k
-              JOIN res_partner cp ON cp.id = k.group_id
+              JOIN collector c ON c.partner_id = k.group_id
             """,
             collector=Partner._field_to_sql("cp", "dso_collector_id"),
             kpi=self._kpi_query(company, first_month, today, "partner"),
@@ -350,28 +370,53 @@ class DsoCollectionKpi(models.Model):
                   FROM generate_series(%(history_first)s::date, %(today)s::date,
                                        INTERVAL '1 month') m
             ),
-            -- The group of each customer (its collector ..., 0 for none),
-            -- read once per customer rather than once per journal item.
+            -- The group of each partner: its customer's (the commercial
+            -- partner's collector ..., 0 for none), read once per partner
+            -- rather than once per journal item. Every partner, keyed by its
+            -- own id: PostgreSQL then knows how many rows this holds and
+            -- joins the journal items by hash, where a filter on
+            -- "cp.id = cp.commercial_partner_id" made it expect 50 and loop
+            -- over the items of each customer through an index (4 times
+            -- slower at 10 000 customers).
             grp AS MATERIALIZED (
-                SELECT cp.id AS partner_id, COALESCE(%(group)s, 0) AS group_id
-                  FROM res_partner cp
-                 WHERE cp.id = cp.commercial_partner_id
+                SELECT p.id AS partner_id, COALESCE(%(group)s, 0) AS group_id
+                  FROM res_partner p
+                  JOIN res_partner cp ON cp.id = p.commercial_partner_id
+                 WHERE TRUE
                    %(partner_filter)s
             ),
+            -- The receivable journal items, added up by group, month and
+            -- due date in one pass: their balance, the sales among them
+            -- and the invoices nothing was ever reconciled with
+            -- ("untouched", open for their full amount from the month of
+            -- their date on). An invoice partly or fully paid ("touched")
+            -- keeps a row of its own (touched_id), read with its
+            -- reconciliations below. At 10 000 customers this is a few
+            -- hundred rows a collector, rather than 100 000 items read
+            -- three times.
             line AS MATERIALIZED (
-                SELECT aml.id,
-                       grp.group_id,
-                       aml.date,
+                SELECT grp.group_id,
                        aml.date - EXTRACT(DAY FROM aml.date)::int + 1 AS date_month,
                        COALESCE(aml.date_maturity, aml.date) AS due,
-                       aml.balance,
-                       aml.amount_residual,
-                       aml.reconciled,
-                       am.move_type IN ('out_invoice', 'out_refund') AS is_sale
+                       CASE WHEN aml.balance > 0
+                             AND (aml.amount_residual != aml.balance
+                                  OR aml.reconciled)
+                            THEN aml.id END AS touched_id,
+                       SUM(aml.balance) AS balance,
+                       SUM(aml.balance) FILTER (
+                           WHERE am.move_type IN ('out_invoice', 'out_refund')
+                       ) AS sales,
+                       SUM(aml.balance) FILTER (
+                           WHERE aml.balance > 0
+                             AND aml.amount_residual = aml.balance
+                             AND NOT aml.reconciled
+                       ) AS untouched,
+                       -- a touched row is one item: its own date and flag
+                       MIN(aml.date) AS date,
+                       BOOL_OR(aml.reconciled) AS reconciled
                   FROM account_move_line aml
                   JOIN account_move am ON am.id = aml.move_id
-                  JOIN res_partner p ON p.id = aml.partner_id
-                  JOIN grp ON grp.partner_id = p.commercial_partner_id
+                  JOIN grp ON grp.partner_id = aml.partner_id
                  WHERE aml.company_id = %(company)s
                    AND aml.parent_state = 'posted'
                    AND aml.date <= %(today)s
@@ -379,6 +424,7 @@ class DsoCollectionKpi(models.Model):
                         SELECT acc.id
                           FROM account_account acc
                          WHERE acc.account_type = 'asset_receivable')
+                 GROUP BY 1, 2, 3, 4
             ),
             -- Receivables and sales by group and month; everything before
             -- the first month is its opening balance.
@@ -386,7 +432,7 @@ class DsoCollectionKpi(models.Model):
                 SELECT group_id,
                        GREATEST(date_month, %(opening)s::date) AS month,
                        SUM(balance) AS amount,
-                       SUM(balance) FILTER (WHERE is_sale) AS sales
+                       SUM(sales) AS sales
                   FROM line
                  GROUP BY 1, 2
             ),
@@ -423,19 +469,16 @@ class DsoCollectionKpi(models.Model):
             -- month end, until the month they were fully paid.
             untouched AS (
                 SELECT group_id, due, date_month AS from_month,
-                       SUM(balance) AS residual
+                       SUM(untouched) AS residual
                   FROM line
-                 WHERE balance > 0
-                   AND amount_residual = balance
-                   AND NOT reconciled
+                 WHERE untouched IS NOT NULL
                  GROUP BY 1, 2, 3
             ),
             touched AS (
-                SELECT line.id, line.group_id, line.date, line.due,
+                SELECT line.touched_id AS id, line.group_id, line.date, line.due,
                        line.balance, line.reconciled
                   FROM line
-                 WHERE line.balance > 0
-                   AND (line.amount_residual != line.balance OR line.reconciled)
+                 WHERE line.touched_id IS NOT NULL
             ),
             partial AS (
                 SELECT pr.debit_move_id AS line_id, pr.max_date, pr.amount

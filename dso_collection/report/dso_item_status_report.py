@@ -173,6 +173,77 @@ class DsoItemStatusReport(models.Model):
         }
 
     @api.model
+    def _get_dashboard_figures(self, company, today, limit):
+        """The dashboard's figures of ``company`` on ``today`` in one
+        query: the qualification figures of its overdue items (as
+        ``_get_qualification_figures`` of the company's rows) and its
+        ``limit`` customers with the most overdue, ``[(partner id, amount
+        overdue, days late of the latest item)]``, most overdue first.
+
+        The rows are the report's own (``_company_query``), read once
+        rather than by two ``_read_group`` over the report (each one
+        recomputing every overdue item); the rates are computed from the
+        same sums, with the same SQL, as the report's aggregates. The
+        report's only record rule keeps the rows of the allowed companies:
+        the current company's are all of them.
+        """
+        self.check_access("read")
+        self.env["account.move.line"].flush_model()
+        self.env["res.partner"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH per_customer AS (
+                    SELECT r.partner_id,
+                           SUM(r.item_count) AS item_count,
+                           SUM(r.qualified_count) AS qualified_count,
+                           SUM(r.amount_overdue) AS amount_overdue,
+                           SUM(r.qualified_amount) AS qualified_amount,
+                           MAX(r.days_late) AS days_late
+                      FROM (%(rows)s) r
+                     GROUP BY r.partner_id
+                ),
+                total AS (
+                    -- counts stay integers, as the report's sums are
+                    SELECT SUM(item_count)::bigint AS item_count,
+                           SUM(qualified_count)::bigint AS qualified_count,
+                           SUM(amount_overdue) AS amount_overdue,
+                           SUM(qualified_amount) AS qualified_amount
+                      FROM per_customer
+                ),
+                top AS (
+                    SELECT partner_id, amount_overdue, days_late
+                      FROM per_customer
+                     ORDER BY amount_overdue DESC, partner_id
+                     LIMIT %(limit)s
+                )
+                SELECT t.item_count, t.qualified_count, t.amount_overdue,
+                       t.qualified_amount,
+                       100.0 * t.qualified_count / NULLIF(t.item_count, 0),
+                       100.0 * t.qualified_amount / NULLIF(t.amount_overdue, 0),
+                       top.partner_id, top.amount_overdue, top.days_late
+                  FROM total t
+                  LEFT JOIN top ON TRUE
+                 ORDER BY top.amount_overdue DESC, top.partner_id
+                """,
+                rows=self._company_query(company, today),
+                limit=limit,
+            )
+        )
+        rows = self.env.cr.fetchall()
+        count, qualified, amount, qualified_amount, item_rate, amount_rate = rows[0][:6]
+        figures = {
+            "item_count": count or 0,
+            "qualified_count": qualified or 0,
+            "amount_overdue": amount or 0.0,
+            "qualified_amount": qualified_amount or 0.0,
+            "item_rate": item_rate if count else None,
+            "amount_rate": amount_rate if amount else None,
+        }
+        top = [tuple(row[6:]) for row in rows if row[6] is not None]
+        return figures, top
+
+    @api.model
     def get_qualification_rate(self):
         """The qualification rates the agenda shows: of every overdue item of
         the allowed companies (``all``), and of the current user's customers

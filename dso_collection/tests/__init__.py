@@ -6,6 +6,7 @@ from . import (
     test_automatic_sending,
     test_channels,
     test_cron_batches,
+    test_dashboard_queries,
     test_dashboard_ui,
     test_delivery,
     test_disputes,
