@@ -99,51 +99,61 @@ class DsoItemStatusReport(models.Model):
 
     @api.model
     def _company_query(self, company, today):
-        """The rows of one company: its open items overdue on ``today``."""
-        planner = self.env["dso.collection.planner"]
+        """The rows of one company: its open items overdue on ``today``, above
+        "ignore transactions below" (the items of the planner's
+        ``_open_items_query`` that are overdue), read straight from the
+        journal items: the report needs neither the planner's exclusion
+        flags nor its other items."""
+        Line = self.env["account.move.line"]
         Partner = self.env["res.partner"].with_company(company)
         qualified = SQL("aml.dso_status_id IS NOT NULL")
-        days_late = SQL("(%s::date - item.due)", today)
+        due = SQL("COALESCE(aml.date_maturity, aml.date)")
+        days_late = SQL("(%s::date - %s)", today, due)
         return SQL(
             """
-            WITH item(id, partner_id, due, date, residual, excluded, overdue,
-                      has_due) AS (
-                    %(open_items)s
-                 )
-            SELECT item.id AS id,
-                   item.id AS line_id,
+            SELECT aml.id AS id,
+                   aml.id AS line_id,
                    aml.move_id AS move_id,
-                   item.partner_id AS partner_id,
+                   who.commercial_partner_id AS partner_id,
                    %(company)s AS company_id,
                    %(currency)s AS currency_id,
-                   %(collector)s AS collector_id,
+                   who.collector_id AS collector_id,
                    aml.dso_status_id AS status_id,
                    %(qualified)s AS is_qualified,
-                   item.due AS due_date,
+                   %(due)s AS due_date,
                    %(days_late)s AS days_late,
                    CASE WHEN %(days_late)s <= 30 THEN '1_30'
                         WHEN %(days_late)s <= 60 THEN '31_60'
                         WHEN %(days_late)s <= 90 THEN '61_90'
                         ELSE '90_plus'
                    END AS age_band,
-                   item.residual AS amount_overdue,
-                   CASE WHEN %(qualified)s THEN item.residual ELSE 0 END
+                   aml.amount_residual AS amount_overdue,
+                   CASE WHEN %(qualified)s THEN aml.amount_residual ELSE 0 END
                        AS qualified_amount,
                    1 AS item_count,
                    CASE WHEN %(qualified)s THEN 1 ELSE 0 END AS qualified_count,
                    CASE WHEN %(qualified)s THEN 100.0 ELSE 0.0 END AS item_rate,
                    CASE WHEN %(qualified)s THEN 100.0 ELSE 0.0 END AS amount_rate
-              FROM item
-              JOIN account_move_line aml ON aml.id = item.id
-              JOIN res_partner p ON p.id = item.partner_id
-             WHERE item.overdue
+              FROM account_move_line aml
+              -- Each partner's customer and collector, worked out once per
+              -- partner rather than once per item (OFFSET 0 keeps it apart).
+              JOIN (SELECT lp.id, lp.commercial_partner_id,
+                           %(collector)s AS collector_id
+                      FROM res_partner lp
+                      JOIN res_partner p ON p.id = lp.commercial_partner_id
+                    OFFSET 0) AS who ON who.id = aml.partner_id
+             WHERE aml.company_id = %(company)s
+               AND %(overdue)s
+               AND ABS(aml.amount_residual) >= %(ignore_below)s
             """,
-            open_items=planner._open_items_query(company, today=today),
             company=company.id,
             currency=company.currency_id.id,
             collector=Partner._field_to_sql("p", "dso_collector_id"),
             qualified=qualified,
+            due=due,
             days_late=days_late,
+            overdue=Line._dso_overdue_sql(SQL("aml"), today),
+            ignore_below=company.dso_ignore_below or 0.0,
         )
 
     @api.model
@@ -247,10 +257,39 @@ class DsoItemStatusReport(models.Model):
     def get_qualification_rate(self):
         """The qualification rates the agenda shows: of every overdue item of
         the allowed companies (``all``), and of the current user's customers
-        (``mine``). A rate is ``None`` when there is no overdue item."""
+        (``mine``). A rate is ``None`` when there is no overdue item. One
+        read of the report, by collector: the agenda's banner asks for it
+        each time the agenda opens."""
+        groups = self._read_group(
+            [],
+            groupby=["collector_id"],
+            aggregates=[
+                "item_count:sum",
+                "qualified_count:sum",
+                "amount_overdue:sum",
+                "qualified_amount:sum",
+            ],
+        )
+        mine = [group for group in groups if group[0].id == self.env.uid]
         return {
-            "all": self._get_qualification_figures([]),
-            "mine": self._get_qualification_figures(
-                [("collector_id", "=", self.env.uid)]
-            ),
+            "all": self._qualification_figures(groups),
+            "mine": self._qualification_figures(mine),
+        }
+
+    @api.model
+    def _qualification_figures(self, groups):
+        """The figures of ``_get_qualification_figures`` from the sums of
+        groups of ``get_qualification_rate``: the rates are the same shares
+        of the same sums (``RATE_FIELDS``)."""
+        count = sum(group[1] or 0 for group in groups)
+        qualified = sum(group[2] or 0 for group in groups)
+        amount = sum(group[3] or 0.0 for group in groups)
+        qualified_amount = sum(group[4] or 0.0 for group in groups)
+        return {
+            "item_count": count,
+            "qualified_count": qualified,
+            "amount_overdue": amount,
+            "qualified_amount": qualified_amount,
+            "item_rate": 100.0 * qualified / count if count else None,
+            "amount_rate": 100.0 * qualified_amount / amount if amount else None,
         }
