@@ -47,6 +47,7 @@ from . import (
     test_screens,
     test_security,
     test_seed_gaps,
+    test_send_batch,
     test_simulation_loop,
     test_simulator,
     test_specific_actions,

@@ -26,6 +26,7 @@ field ``hashtag_<name>`` and the method ``_hashtag_<name>``.
 """
 
 import re
+from contextlib import contextmanager
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -38,6 +39,10 @@ HASHTAG_RE = re.compile(r"#([a-z][a-z0-9_]*)")
 
 # Elements whose text is not text a reader sees: CSS colours are no hashtags.
 NON_TEXT_TAGS = ("style", "script")
+
+# Key of the cursor's cache where a batch rendering keeps the overdue items
+# of each set of items (``_batch_rendering``).
+OVERDUE_MEMO = "dso_hashtag_overdue_items"
 
 
 class DsoHashtag(models.AbstractModel):
@@ -119,6 +124,23 @@ class DsoHashtag(models.AbstractModel):
                 "The payment plan's instalments still to pay: date and amount"
             ),
         }
+
+    @api.model
+    @contextmanager
+    def _batch_rendering(self):
+        """While rendering the messages of a batch of actions: the values
+        several hashtags share (the overdue items) are computed once per
+        message. Only for the time of the rendering, whose items were just
+        read again: nothing is kept after it."""
+        cache = self.env.cr.cache
+        if OVERDUE_MEMO in cache:
+            yield
+            return
+        cache[OVERDUE_MEMO] = {}
+        try:
+            yield
+        finally:
+            cache.pop(OVERDUE_MEMO, None)
 
     @api.model
     def _get_help(self):

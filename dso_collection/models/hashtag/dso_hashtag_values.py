@@ -15,6 +15,7 @@ from odoo.tools import is_html_empty
 
 from ...lib.constants import EMAIL_ACTION_TYPES, LETTER_ACTION_TYPES
 from ...lib.lang_formats import LangFormats
+from .dso_hashtag import OVERDUE_MEMO
 
 
 class DsoHashtag(models.AbstractModel):
@@ -51,7 +52,16 @@ class DsoHashtag(models.AbstractModel):
     @api.model
     def _overdue_items(self, items):
         today = fields.Date.context_today(self)
-        return items.filtered(lambda line: line._dso_is_overdue(today))
+        memo = self.env.cr.cache.get(OVERDUE_MEMO)
+        if memo is None:
+            return items.filtered(lambda line: line._dso_is_overdue(today))
+        # In a batch rendering (``dso.hashtag._batch_rendering``): the
+        # several hashtags of a message that read the overdue items (table,
+        # amount, intro, oldest date) filter them once.
+        key = (items._ids, today)
+        if key not in memo:
+            memo[key] = items.filtered(lambda line: line._dso_is_overdue(today))._ids
+        return items.browse(memo[key]).with_prefetch(items._prefetch_ids)
 
     @api.model
     def _split_due(self, lines):
