@@ -737,6 +737,7 @@ class DsoCollectionAction(models.Model):
             groups[key].append(action.id)
         # Quick update: no "assigned to you" email per planned action.
         Action = self.with_context(mail_activity_quick_update=True)
+        notes = {}
         for (xmlid, date, user_id, lang), action_ids in groups.items():
             actions = Action.browse(action_ids).with_context(lang=lang)
             for name, named in actions.grouped("name").items():
@@ -744,7 +745,9 @@ class DsoCollectionAction(models.Model):
                     xmlid, date_deadline=date, summary=name, user_id=user_id
                 )
                 for action, activity in zip(named, activities, strict=True):
-                    activity.note = action._dso_activity_note()
+                    notes[activity.id] = action._dso_activity_note()
+        # The notes of every new activity in one UPDATE.
+        self.env["mail.activity"]._dso_write_notes(notes)
 
     def _dso_close_activities(self, feedback=None):
         """The action is done: its activity is done too, with the result."""

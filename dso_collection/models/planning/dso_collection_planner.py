@@ -393,10 +393,8 @@ class DsoCollectionPlanner(models.AbstractModel):
                 }
             )
             notes.append(
-                str(
-                    in_lang._dso_reconciliation_note(
-                        rows_by_customer[partner.id], company.currency_id
-                    )
+                in_lang._dso_reconciliation_note(
+                    rows_by_customer[partner.id], company.currency_id
                 )
             )
         # Quick update: no "assigned to you" email per task.
@@ -405,20 +403,8 @@ class DsoCollectionPlanner(models.AbstractModel):
             .with_context(mail_activity_quick_update=True)
             .create(vals_list)
         )
-        # The notes in one UPDATE: they are markup of escaped values
-        # (``_dso_reconciliation_note``), which the HTML sanitizer would
-        # parse twice each, most of the time of thousands of tasks.
-        activities.flush_recordset()
-        self.env.cr.execute(
-            SQL(
-                """
-                UPDATE mail_activity a SET note = v.note
-                  FROM unnest(%s::int[], %s::text[]) AS v(id, note)
-                 WHERE a.id = v.id
-                """,
-                activities.ids,
-                notes,
-            )
+        # The notes in one UPDATE (markup of escaped values).
+        self.env["mail.activity"]._dso_write_notes(
+            dict(zip(activities.ids, notes, strict=True))
         )
-        activities.invalidate_recordset(["note"])
         return len(rows_by_customer)
