@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Side-by-side benchmark: our planner, the OCA peer account_credit_control
-# 18.0 and the SQL floor, on one ledger (S: 1 000 customers / 10 000 open
-# items, L: 10 000 / 100 000), each measured in its own process. The last
-# line on stdout is one JSON object (see "## Benchmark" in the README).
+# 18.0 and the SQL floors (read and write), on one ledger (S: 1 000
+# customers / 10 000 open items, L: 10 000 / 100 000), each measured in its
+# own process. The last line on stdout is one JSON object (see "## Benchmark"
+# in the README).
 # Usage: SIZE=S|L tools/bench/bench_compare.sh   (or: make bench-compare SIZE=L)
+# BENCH_DB=name runs it on the databases name and name_peer instead of
+# dso_cmp_$SIZE and dso_cmp_${SIZE}_peer.
 source "$(dirname "${BASH_SOURCE[0]}")/../common.sh"
 prepare
 
@@ -12,8 +15,8 @@ case "$SIZE" in
     S | L) ;;
     *) die "unknown SIZE=$SIZE: use SIZE=S (1 000 customers) or SIZE=L (10 000 customers)." ;;
 esac
-DB="dso_cmp_$SIZE"
-PEER_DB="dso_cmp_${SIZE}_peer"
+DB="${BENCH_DB:-dso_cmp_$SIZE}"
+PEER_DB="${DB}_peer"
 CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/dso_collection"
 PEER_DIR="$CACHE/bench-peer"
 PEER_ADDONS="$PEER_DIR/odoo/addons"
@@ -59,13 +62,16 @@ python "$ODOO_PATH/odoo-bin" -c "$PEER_CONF" -d "$PEER_DB" -i account_credit_con
     --without-demo=all --stop-after-init --log-level=warn ||
     die "account_credit_control did not install on $PEER_DB (see the log above)"
 
-# 2. Ours, 3. the peer, 4. the floor: one process each.
+# 2. Ours, 3. the peer, 4. the read floor, 5. the write floor (on the peer's
+# clone, where no planner ran; rolled back): one process each.
 python bench_compare.py ours --config "$CONF" --database "$DB" >"$PARTS/ours.json" ||
     die "our planner failed on $DB (see the log above)"
 python bench_peer.py --config "$PEER_CONF" --database "$PEER_DB" >"$PARTS/peer.json" ||
     die "the peer's credit control run failed on $PEER_DB (see the log above)"
 python bench_floor.py --config "$CONF" --database "$DB" >"$PARTS/floor.json" ||
     die "the SQL floor failed on $DB (see the log above)"
+python bench_floor.py --write --config "$PEER_CONF" --database "$PEER_DB" >"$PARTS/write_floor.json" ||
+    die "the SQL write floor failed on $PEER_DB (see the log above)"
 
 dropdb --if-exists "$PEER_DB" || die "could not drop $PEER_DB: drop it by hand (dropdb $PEER_DB)"
 python bench_compare.py report --size "$SIZE" --parts "$PARTS" \
