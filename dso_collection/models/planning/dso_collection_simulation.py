@@ -64,6 +64,38 @@ class DsoCollectionSimulation(models.AbstractModel):
                 )
             )
         planner = self.env["dso.collection.planner"].with_company(company)
+        # Customers are simulated independently of each other: batch by
+        # batch (the planner's batch size), so that the records of a hundred
+        # thousand customers and a million items are never all in memory.
+        partner_ids = sorted(set(partner_ids))
+        size = planner._batch_size()
+        events = []
+        for start in range(0, len(partner_ids), size):
+            events += self._simulate_batch(
+                company,
+                planner,
+                partner_ids[start : start + size],
+                date_from,
+                days,
+                assume_manual_done,
+                assume_confirmed,
+            )
+            self.env.invalidate_all()
+        events.sort(key=lambda event: (event.date, event.partner_id, event.action.id))
+        return events
+
+    @api.model
+    def _simulate_batch(
+        self,
+        company,
+        planner,
+        partner_ids,
+        date_from,
+        days,
+        assume_manual_done,
+        assume_confirmed,
+    ):
+        """``_simulate`` for one batch of customers."""
         sim = Simulation(
             steps={},
             rounding=company.currency_id.rounding,
