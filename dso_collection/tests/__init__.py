@@ -27,6 +27,7 @@ from . import (
     test_item_status_report,
     test_kpi,
     test_kpi_formulas,
+    test_kpi_pivot,
     test_lang_formats,
     test_letters,
     test_multi_company,
