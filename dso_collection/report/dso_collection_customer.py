@@ -130,7 +130,10 @@ class DsoCollectionCustomer(models.Model):
                AND %(open)s
                AND ABS(aml.amount_residual) >= %(ignore_below)s
                AND aml.amount_residual > 0
-               AND aml.date_maturity IS NOT NULL
+               -- "(…) IS TRUE": the items of the customer are found by
+               -- partner; read as a plain IS NOT NULL, PostgreSQL also
+               -- scanned the whole index of due dates for each row.
+               AND (aml.date_maturity IS NOT NULL) IS TRUE
                AND NOT %(excluded)s
              ORDER BY COALESCE(aml.date_maturity, aml.date), aml.date, aml.id
              LIMIT 1

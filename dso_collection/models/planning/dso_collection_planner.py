@@ -26,6 +26,10 @@ from ...lib.planner_decision import OpenAction, decide
 
 _logger = logging.getLogger(__name__)
 
+# Customers planned in one run from which the agenda's statistics are
+# refreshed at its end (``_analyze_agenda``).
+ANALYZE_AFTER = 1_000
+
 # Context that keeps the planner's own writes quiet and fast: no chatter
 # message, no follower, no tracking, and no replanning from inside planning.
 PLANNING_CONTEXT = {
@@ -130,6 +134,8 @@ class DsoCollectionPlanner(models.AbstractModel):
                         company, batch, date, done, total
                     )
                 )
+        if planned >= ANALYZE_AFTER:
+            self._dso_run_batch(self._analyze_agenda)
         for company in companies:
             self._dso_run_batch(
                 lambda company=company: self._plan_reconciliation_tasks(company, date)
@@ -142,6 +148,21 @@ class DsoCollectionPlanner(models.AbstractModel):
             total - planned,
         )
         return planned
+
+    @api.model
+    def _analyze_agenda(self):
+        """Refresh PostgreSQL's statistics of the agenda's tables after a
+        planning that wrote thousands of rows (a first planning, a new
+        scenario for everyone): until autovacuum gets to them, PostgreSQL
+        plans the next queries on them (Customers to collect, the agenda,
+        the reconciliation tasks) as if they were nearly empty, in nested
+        loops that took seconds. A sample of each table, a fraction of a
+        second."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            "ANALYZE dso_collection_action, dso_collection_action_line_rel,"
+            " dso_collection_cycle, dso_collection_plan_state"
+        )
 
     @api.model
     def _plan_claimed(self, company, fingerprints, date, done, total):
