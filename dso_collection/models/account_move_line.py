@@ -414,7 +414,7 @@ class AccountMoveLine(models.Model):
     # ------------------------------------------------------------------
 
     def init(self):
-        super().init()
+        res = super().init()
         # The open items of a company, by partner, in an index that holds
         # only them (a fraction of the journal items) with the columns the
         # collection's aggregates read: the planner's news, Customers to
@@ -432,6 +432,7 @@ class AccountMoveLine(models.Model):
                AND amount_residual != 0
             """
         )
+        return res
 
     @api.model
     def _dso_open_sql(self, alias):
