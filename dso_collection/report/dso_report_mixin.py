@@ -16,6 +16,10 @@ otherwise each repeat:
 - every column fetched with the rows of a page: a field read later (the
   company rule's ``company_id``, a button's record) would run the whole
   query again for those rows;
+- a list's page and its pager's count from one evaluation of the query
+  (``web_search_read``): the web client asks for the count right after the
+  page, and each evaluation aggregates every open item (at 10 000
+  customers, 80 % of what Customers to collect cost);
 - ratios read from their group's sums, never an average of per-row ratios:
   a model lists its percentages in ``_dso_percent_ratios`` (``{field:
   (numerator, denominator)}``: 100 x sum(numerator) / sum(denominator)) and
@@ -61,6 +65,62 @@ class DsoReportMixin(models.AbstractModel):
         return super().search_fetch(
             domain, [*field_names, *columns], offset=offset, limit=limit, order=order
         )
+
+    @api.model
+    @api.readonly
+    def web_search_read(
+        self, domain, specification, offset=0, limit=None, order=None, count_limit=None
+    ):
+        """A list's page and the number of rows behind it from one query:
+        the rows of the page with every column (``search_fetch``) and
+        ``COUNT(*) OVER ()``, the number of rows matching the domain, which
+        PostgreSQL counts before it sorts and cuts the page (the report's
+        subqueries still run for the page's rows only). What Odoo's
+        ``web_search_read`` returns, without its ``search_count``."""
+        if not limit or self.env.context.get("prefetch_langs"):
+            return super().web_search_read(
+                domain, specification, offset, limit, order, count_limit
+            )
+        query = self._search(
+            domain, offset=offset, limit=limit, order=order or self._order
+        )
+        if query.is_empty():
+            return {"length": 0, "records": []}
+        fields = [
+            field
+            for field in self._determine_fields_to_fetch(
+                [
+                    *specification,
+                    *(name for name, field in self._fields.items() if field.store),
+                ]
+            )
+            if field.column_type and field.name != "id"
+        ]
+        rows = self.env.execute_query(
+            query.select(
+                SQL.identifier(self._table, "id"),
+                *(
+                    self._field_to_sql(
+                        self._table, field.name, query, flush=field.translate
+                    )
+                    for field in fields
+                ),
+                SQL("COUNT(*) OVER ()"),
+            )
+        )
+        if not rows:
+            # (Odoo's answer to a page past the last row too.)
+            return {"length": 0, "records": []}
+        columns = list(zip(*rows, strict=True))
+        records = self.browse(columns[0])
+        for field, values in zip(fields, columns[1:-1], strict=True):
+            self.env.cache.insert_missing(records, field, values)
+        # The pager's figure as Odoo gives it: what the domain matches, at
+        # most count_limit, or the rows seen once the page is past it.
+        length = columns[-1][0]
+        if count_limit:
+            length = max(min(length, count_limit), offset + len(records))
+        return {"length": length, "records": records.web_read(specification)}
 
     @api.model
     def _company_query(self, company, today):

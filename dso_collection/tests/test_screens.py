@@ -1,3 +1,5 @@
+from contextlib import contextmanager
+
 from freezegun import freeze_time
 from lxml import etree
 
@@ -322,6 +324,69 @@ class TestScreensCustomers(DsoCollectionMultiCompanyCommon):
             [], ["collector_id"], ["__count"]
         )
         self.assertEqual(dict(groups)[self.collector], 3)
+
+    @freeze_time("2026-03-05")
+    def test_a_page_and_its_count_from_one_query(self):
+        """Issue 23: the list's page and the pager's count come from one
+        evaluation of the report's query, and are what a search and a
+        search_count give, page by page, for a collector and a manager of
+        both companies."""
+        self._plan("2026-03-05", partners=self.big | self.small | self.other)
+        self.env.user.company_ids |= self.company_2
+        spec = {
+            "partner_id": {"fields": {"display_name": {}}},
+            "overdue_amount": {},
+            "next_action_name": {},
+            "next_action_date": {},
+        }
+        for user, companies in (
+            (self.collector, self.company),
+            (self.env.user, self.company | self.company_2),
+        ):
+            Customer = self.Customer.with_user(user).with_context(
+                allowed_company_ids=companies.ids
+            )
+            everyone = Customer.search([])
+            self.assertGreater(len(everyone), 2)
+            for offset, limit, count_limit in (
+                (0, 2, None),
+                (2, 2, None),
+                (0, 2, 3),
+                (len(everyone), 2, None),
+                (0, 80, 10001),
+            ):
+                with self.subTest(user=user.login, offset=offset, limit=limit):
+                    Customer.env.invalidate_all()
+                    queries = []
+                    with contextmanager(self._patchExecute)(queries, flush=False):
+                        result = Customer.web_search_read(
+                            [],
+                            spec,
+                            offset=offset,
+                            limit=limit,
+                            count_limit=count_limit,
+                        )
+                    page = Customer.search([], offset=offset, limit=limit)
+                    self.assertEqual([row["id"] for row in result["records"]], page.ids)
+                    # Odoo's figures: 0 past the last row, the rows seen
+                    # once past count_limit.
+                    expected = Customer.search_count([], limit=count_limit)
+                    if not page:
+                        expected = 0
+                    elif offset + len(page) >= (count_limit or expected + 1):
+                        expected = offset + len(page)
+                    self.assertEqual(result["length"], expected)
+                    for row, record in zip(result["records"], page, strict=True):
+                        self.assertEqual(row["overdue_amount"], record.overdue_amount)
+                        self.assertEqual(row["partner_id"]["id"], record.partner_id.id)
+                        self.assertEqual(
+                            row["next_action_name"], record.next_action_name or False
+                        )
+                    # One evaluation of the report.
+                    evaluations = [
+                        query for query in queries if "dso_collection_customer" in query
+                    ]
+                    self.assertEqual(len(evaluations), 1)
 
     def test_filters_in_the_search_view(self):
         arch = etree.fromstring(
