@@ -453,14 +453,23 @@ class DsoInteractiveRequest(models.Model):
         # page of a customer with hundreds of items would otherwise format
         # each through a QWeb widget (most of its rendering time).
         formats = LangFormats.get(self.env)
+        # The invoices' tokens and portal addresses for all of them at once
+        # (hundreds of items: each read on its own cost a query or two).
+        moves = lines.move_id
+        moves.fetch(["access_token", "amount_total", "amount_residual"])
+        for move in moves.filtered(lambda move: not move.access_token):
+            move._portal_ensure_token()
+        moves.mapped("access_url")
         items = []
         for line in lines:
             move = line.move_id
-            move._portal_ensure_token()
             items.append(
                 {
                     "line": line,
                     "move": move,
+                    "id": str(line.id),
+                    "name": line.move_name,
+                    "status": line.dso_status_id.name,
                     "date": formats.date(line.date),
                     "due": formats.date(line.date_maturity or line.date),
                     "amount": formats.amount(move.amount_total, move.currency_id),
