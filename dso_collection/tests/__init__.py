@@ -35,6 +35,7 @@ from . import (
     test_paid_claims,
     test_payment_plans,
     test_penalties,
+    test_plan_activities,
     test_planner,
     test_planner_cycles,
     test_planner_decision,

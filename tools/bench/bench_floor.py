@@ -25,7 +25,8 @@ every language (jsonb) and listing every open item of the customer
 planning state row (dso_collection_plan_state). Each run is rolled back,
 then the tables are vacuumed: three runs, the best time and the rows written
 are printed in one JSON line. Not written: the collectors' activities of
-manual actions and the reconciliation tasks (mail.activity, through the ORM).
+manual actions and the reconciliation tasks (mail.activity rows and their
+followers, which the planner inserts set-based too).
 """
 
 import argparse

@@ -387,51 +387,39 @@ class DsoCollectionPlanner(models.AbstractModel):
             rows_by_customer[partner_id].append(row)
         if not rows_by_customer:
             return 0
-        # Thousands of customers on a first planning: one create for all the
-        # tasks, their items read in the query above (an activity_schedule
-        # per customer cost nine queries each).
+        # Thousands of customers on a first planning: the tasks are inserted
+        # in one query with their followers (``_dso_insert_activities``:
+        # mail.activity's create cost seconds for them), their items read in
+        # the query above.
         Partner = self.env["res.partner"].with_company(company)
         partners = Partner.browse(list(rows_by_customer))
         partners.fetch(["dso_collector_id"])
-        # Each new activity reads its record's name: read them all now.
-        partners.mapped("display_name")
         Line = self.env["account.move.line"]
-        model_id = self.env["ir.model"]._get_id("res.partner")
-        vals_list, notes = [], []
+        # The task in its collector's language: an environment and a summary
+        # per language.
+        in_lang, summaries = {}, {}
+        vals_list = []
         for partner in partners:
             user = partner.dso_collector_id or company.dso_default_collector_id
             user = user or self.env.user
-            # The task in its collector's language.
-            in_lang = Line.with_context(lang=user.lang or self.env.lang)
+            lang = user.lang or self.env.lang
+            if lang not in in_lang:
+                in_lang[lang] = Line.with_context(lang=lang)
+                summaries[lang] = in_lang[lang].env._("Reconcile credits and invoices")
             vals_list.append(
                 {
                     "activity_type_id": activity_type.id,
-                    "res_model_id": model_id,
                     "res_id": partner.id,
+                    # As create() names it: the display name in this
+                    # environment's language, as superuser.
+                    "res_name": partner.sudo().display_name,
                     "date_deadline": date,
-                    "summary": in_lang.env._("Reconcile credits and invoices"),
+                    "summary": summaries[lang],
+                    "note": in_lang[lang]._dso_reconciliation_note(
+                        rows_by_customer[partner.id], company.currency_id
+                    ),
                     "user_id": user.id,
                 }
             )
-            notes.append(
-                in_lang._dso_reconciliation_note(
-                    rows_by_customer[partner.id], company.currency_id
-                )
-            )
-        # Quick update: no "assigned to you" email per task. By a thousand:
-        # mail.activity's create groups what it creates in a way that grows
-        # with the square of their number (43 000 tasks at once: minutes).
-        Activity = self.env["mail.activity"].with_context(
-            mail_activity_quick_update=True
-        )
-        activities = Activity.concat(
-            *(
-                Activity.create(vals_list[start : start + 1000])
-                for start in range(0, len(vals_list), 1000)
-            )
-        )
-        # The notes in one UPDATE (markup of escaped values).
-        self.env["mail.activity"]._dso_write_notes(
-            dict(zip(activities.ids, notes, strict=True))
-        )
+        self.env["mail.activity"]._dso_insert_activities("res.partner", vals_list)
         return len(rows_by_customer)

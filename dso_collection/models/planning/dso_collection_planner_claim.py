@@ -29,6 +29,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ...lib.constants import OPEN_STATES
+from .dso_collection_planner_write import array_literal
 
 
 class DsoCollectionPlanner(models.AbstractModel):
@@ -200,8 +201,8 @@ class DsoCollectionPlanner(models.AbstractModel):
                 company=company.id,
                 date=date,
                 now=self.env.cr.now(),
-                partners=list(fingerprints),
-                fingerprints=list(fingerprints.values()),
+                partners=array_literal(fingerprints),
+                fingerprints=array_literal(fingerprints.values()),
             )
         )
 
@@ -223,7 +224,7 @@ class DsoCollectionPlanner(models.AbstractModel):
                     ON CONFLICT (partner_id, company_id) DO NOTHING
                 """,
                 company.id,
-                sorted(partner_ids),
+                array_literal(sorted(partner_ids)),
             )
         )
 

@@ -12,11 +12,13 @@ An addon adding a required column to actions extends
 """
 
 import json
+from collections import defaultdict
 
 from odoo import api, models
 from odoo.tools import SQL
 
 from ...lib.constants import OPEN_STATES
+from ..dso_collection_action import ACTIVITY_TYPES
 
 # Columns of a planned action and their PostgreSQL array types.
 ACTION_COLUMNS = {
@@ -40,6 +42,30 @@ ACTION_COLUMNS = {
     "priority": "varchar",
     "dso_cash_impact": "numeric",
 }
+# How the values of an array column are sent: one text literal per column
+# ('{1,2,NULL}'), which PostgreSQL reads in one pass; psycopg2 sends a list
+# as ARRAY[1, 2, NULL], an expression PostgreSQL parses element by element
+# (0.3 to 0.5 s more for the 100 000 items of a first planning at L).
+ARRAY_SPECIAL = str.maketrans({"\\": "\\\\", '"': '\\"'})
+
+
+def array_literal(values):
+    """``values`` as a PostgreSQL array literal, to send as one parameter
+    cast to its array type (``%s::int[]``): None is NULL, booleans t/f,
+    numbers as they are, anything else (dates, text, JSON) quoted."""
+    parts = []
+    for value in values:
+        if value is None:
+            parts.append("NULL")
+        elif isinstance(value, bool):
+            parts.append("t" if value else "f")
+        elif isinstance(value, int | float):
+            parts.append(str(value))
+        else:
+            parts.append(f'"{str(value).translate(ARRAY_SPECIAL)}"')
+    return "{" + ",".join(parts) + "}"
+
+
 CYCLE_COLUMNS = {
     "partner_id": "int",
     "company_id": "int",
@@ -153,14 +179,14 @@ class DsoCollectionPlanner(models.AbstractModel):
                 arrays=SQL(", ").join(
                     SQL(
                         "%s::%s[]",
-                        [
+                        array_literal(
                             bool(vals[name])
                             if columns[name] == "bool"
                             else vals[name]
                             if columns[name] == "numeric"
                             else vals[name] or None
                             for vals in vals_list
-                        ],
+                        ),
                         SQL(columns[name]),
                     )
                     for name in names
@@ -198,20 +224,63 @@ class DsoCollectionPlanner(models.AbstractModel):
                     INSERT INTO dso_collection_action_line_rel (line_id, action_id)
                     SELECT * FROM unnest(%s::int[], %s::int[])
                     """,
-                    [pair[0] for pair in pairs],
-                    [pair[1] for pair in pairs],
+                    array_literal(pair[0] for pair in pairs),
+                    array_literal(pair[1] for pair in pairs),
                 )
             )
         # What create() adds to the rows (see dso_collection_action*.py): the
         # activities of the manual actions (the automatic ones have none).
-        Action.browse(
-            sorted(
-                ids[vals["partner_id"]]
-                for vals in vals_list
-                if not vals["automatic"] and vals["user_id"]
+        self._create_action_activities(
+            Action.browse(
+                sorted(
+                    ids[vals["partner_id"]]
+                    for vals in vals_list
+                    if not vals["automatic"] and vals["user_id"]
+                )
             )
-        )._dso_schedule_activities()
+        )
         return Action.browse(sorted(ids.values()))
+
+    @api.model
+    def _create_action_activities(self, actions):
+        """The collectors' activities of new manual ``actions``: what the
+        action's ``_dso_schedule_activities`` schedules (its type, the
+        action's name and notes in the collector's language, deadline,
+        collector, automated), inserted with their followers in a few
+        queries (``mail.activity._dso_insert_activities``) instead of an
+        ``activity_schedule`` per collector, date and step."""
+        if not actions:
+            return
+        type_ids = {}
+        for xmlid in ACTIVITY_TYPES:
+            type_ids[xmlid] = self.env["ir.model.data"]._xmlid_to_res_id(
+                xmlid, raise_if_not_found=False
+            )
+        if not all(type_ids.values()):
+            # A type deleted: activity_schedule falls back on a default.
+            actions._dso_schedule_activities()
+            return
+        by_lang = defaultdict(list)
+        for action in actions:
+            by_lang[action.user_id.lang or self.env.lang].append(action.id)
+        vals_list = []
+        for lang, action_ids in by_lang.items():
+            # For the collector: in the collector's language.
+            for action in actions.browse(action_ids).with_context(lang=lang):
+                vals_list.append(
+                    {
+                        "res_id": action.id,
+                        # As create() names it, as superuser.
+                        "res_name": action.sudo().display_name,
+                        "activity_type_id": type_ids[action._dso_activity_type_xmlid()],
+                        "user_id": action.user_id.id,
+                        "date_deadline": action.date,
+                        "summary": action.name,
+                        "note": action._dso_activity_note(),
+                        "automated": True,
+                    }
+                )
+        self.env["mail.activity"]._dso_insert_activities(actions._name, vals_list)
 
     @api.model
     def _delete_closed_specific_actions(self, company, partner_ids, date):
