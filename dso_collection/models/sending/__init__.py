@@ -12,6 +12,8 @@
   the hourly batch (``_cron_send_automatic``).
 - ``dso_collection_send_guard.py``: the reconciliation guard that holds
   automatic emails (unmatched payments, open credit notes, old statements).
+- ``dso_collection_send_sanitize.py``: the emails' bodies sanitized once
+  per shape of body rather than once per email.
 - ``dso_collection_send_delivery.py``: what the mail server says back
   (failures, bounces) reopens the action.
 - ``mail_mail.py``, ``mail_thread.py``: the mail queue's and the mail
@@ -28,6 +30,7 @@ from . import (
     dso_collection_send_interactive,
     dso_collection_send_letter,
     dso_collection_send_recipients,
+    dso_collection_send_sanitize,
     mail_mail,
     mail_thread,
 )

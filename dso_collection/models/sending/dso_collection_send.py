@@ -292,16 +292,19 @@ class DsoCollectionSend(models.AbstractModel):
         if not rest:
             return first
         Message = self.env["mail.message"].sudo()
-        body_field = Message._fields["body"]
-        sanitized = {}
-        rows = []
-        for move in rest:
-            body = bodies[move.id]
-            if body not in sanitized:
-                # What _message_log_batch then the ORM store: the escaped
-                # text, sanitized as the field is.
-                sanitized[body] = body_field.convert_to_column(escape(body), Message)
-            rows.append((move.id, str(sanitized[body])))
+        # What _message_log_batch then the ORM store: the escaped text,
+        # sanitized as the field is (once per note, once per shape of note).
+        notes = list(dict.fromkeys(bodies[move.id] for move in rest))
+        sanitized = dict(
+            zip(
+                notes,
+                self._dso_sanitize_html(
+                    Message, "body", [escape(note) for note in notes]
+                ),
+                strict=True,
+            )
+        )
+        rows = [(move.id, sanitized[bodies[move.id]]) for move in rest]
         Message.flush_model()
         self.env.cr.execute(
             SQL(
@@ -442,20 +445,17 @@ class DsoCollectionSend(models.AbstractModel):
     def _dso_write_bodies(self, mails, bodies):
         """Write the bodies ``_dso_defer_bodies`` kept back into the mails'
         messages, sanitized as mail.message's ``body`` field sanitizes, in
-        one UPDATE."""
+        one UPDATE. The bodies of one template differ by their texts only:
+        Odoo's sanitizer runs once per shape of body, not once per email
+        (``_dso_sanitize_html``)."""
         if not bodies:
             return
         Message = self.env["mail.message"].sudo()
-        field = Message._fields["body"]
-        rows = []
-        for position, body in bodies.items():
-            value = field.convert_to_column(body, Message)
-            rows.append(
-                {
-                    "id": mails[position].mail_message_id.id,
-                    "body": None if value is None else str(value),
-                }
-            )
+        values = self._dso_sanitize_html(Message, "body", list(bodies.values()))
+        rows = [
+            {"id": mails[position].mail_message_id.id, "body": value}
+            for position, value in zip(bodies, values, strict=True)
+        ]
         Message.flush_model()
         self.env.cr.execute(
             SQL(
