@@ -2,6 +2,7 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
+from odoo import fields
 from odoo.tests import tagged
 
 from ..report.dso_collection_kpi import DsoCollectionKpi
@@ -50,7 +51,11 @@ class TestKpiPivot(DsoCollectionCommon):
     and one of 200 paid 400: a balance of 0 from then on, but 200 still
     open on the first (a row each month, from that invoice only). No
     collector: customer F, an invoice of 700 on 1 February, 200 paid on
-    1 March.
+    1 March. Cleo: customer H, an invoice of 100 on 10 June 2025 paid on
+    20 June (rows in June, July and August for its sales), then one of 400
+    on 5 December, open (rows from December on); customer I, a credit note
+    of 50 on 10 May 2025, unmatched (rows from May on), and an invoice of
+    300 on 10 September, open.
     """
 
     @classmethod
@@ -133,6 +138,35 @@ class TestKpiPivot(DsoCollectionCommon):
             )
             cls._pay(g1, amount=100, date="2025-10-20")
             cls._pay(g2, amount=400, date="2025-10-25")
+            cls.cleo = cls._create_collector("dso_pivot_cleo", "Cleo")
+            for key in ("h", "i"):
+                customers[key] = cls._create_customer(f"Pivot customer {key.upper()}")
+                customers[key].with_company(cls.company).dso_collector_id = cls.cleo
+            h1 = invoice(
+                customers["h"],
+                amount=100,
+                invoice_date="2025-06-10",
+                due_date="2025-07-10",
+            )
+            cls._pay(h1, date="2025-06-20")
+            invoice(
+                customers["h"],
+                amount=400,
+                invoice_date="2025-12-05",
+                due_date="2026-01-04",
+            )
+            invoice(
+                customers["i"],
+                amount=50,
+                invoice_date="2025-05-10",
+                move_type="out_refund",
+            )
+            invoice(
+                customers["i"],
+                amount=300,
+                invoice_date="2025-09-10",
+                due_date="2025-10-10",
+            )
 
     def _kpi(self):
         return self.env["dso.collection.kpi"].with_company(self.company)
@@ -225,6 +259,46 @@ class TestKpiPivot(DsoCollectionCommon):
                 ],
             )
         self.assertEqual(march[self.customers["g"].id]["sales_3m"], 0)
+
+    @freeze_time("2026-03-15")
+    def test_counts_rows_before_an_open_invoice(self):
+        """A customer has a row every month from its first invoice never
+        reconciled with: ``__count`` adds the months before it (H: its
+        sales of June, then nothing up to December; I: its credit note from
+        May) without counting a month twice."""
+        rows, by_collector = self._read(
+            [("collector_id", "=", self.cleo.id)], ["month:month"]
+        )
+        self.assertTrue(by_collector)
+        counts = {
+            row["__range"]["month:month"]["from"][:7]: row["__count"] for row in rows
+        }
+        customer_rows = self._kpi().search_read(
+            [("collector_id", "=", self.cleo.id)], ["month", "partner_id"]
+        )
+        months = {
+            key: sorted(
+                fields.Date.to_string(row["month"])[:7]
+                for row in customer_rows
+                if row["partner_id"][0] == self.customers[key].id
+            )
+            for key in ("h", "i")
+        }
+        self.assertEqual(
+            months["h"],
+            [
+                *("2025-06", "2025-07", "2025-08"),
+                *("2025-12", "2026-01", "2026-02", "2026-03"),
+            ],
+        )
+        self.assertEqual(months["i"][0], "2025-05")
+        self.assertEqual(len(months["i"]), 11)
+        expected = {}
+        for month in months["h"] + months["i"]:
+            expected[month] = expected.get(month, 0) + 1
+        self.assertEqual(counts, expected)
+        for groupby in ([], ["collector_id"], ["collector_id", "month:month"]):
+            self.assertSameGroups([("collector_id", "=", self.cleo.id)], groupby)
 
     @freeze_time("2026-03-15")
     def test_other_fields_read_the_rows_by_customer(self):
