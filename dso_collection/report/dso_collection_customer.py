@@ -115,6 +115,11 @@ class DsoCollectionCustomer(models.Model):
         never evaluates them."""
         Line = self.env["account.move.line"]
         Partner = self.env["res.partner"].with_company(company)
+        # The receivable accounts read first: filtered in the index of the
+        # open items (a quarter of the query's time behind a subquery).
+        is_open = Line._dso_open_sql(
+            SQL("aml"), account_ids=Line._dso_receivable_account_ids()
+        )
         # Overdue among the open items the aggregate reads (the rest of
         # ``_dso_overdue_sql``, whose first half is its WHERE clause).
         overdue = SQL(
@@ -139,7 +144,7 @@ class DsoCollectionCustomer(models.Model):
              LIMIT 1
             """,
             company=company.id,
-            open=Line._dso_open_sql(SQL("aml")),
+            open=is_open,
             ignore_below=company.dso_ignore_below or 0.0,
             excluded=Line._dso_excluded_sql(SQL("aml")),
         )
@@ -216,7 +221,7 @@ class DsoCollectionCustomer(models.Model):
             leader=leader,
             next=next_action,
             overdue=overdue,
-            open=Line._dso_open_sql(SQL("aml")),
+            open=is_open,
             ignore_below=company.dso_ignore_below or 0.0,
             today=today,
             company=company.id,

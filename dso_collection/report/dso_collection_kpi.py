@@ -737,19 +737,6 @@ class DsoCollectionKpi(models.Model):
     # statement. The view rows, the ratios and the dashboard are built on it.
 
     @api.model
-    def _receivable_account_ids(self):
-        """The ids of the receivable accounts (of every company: the query
-        keeps the company's items), as a tuple for ``IN``."""
-        self.env["account.account"].flush_model(["account_type"])
-        self.env.cr.execute(
-            SQL(
-                "SELECT id FROM account_account WHERE account_type = %s",
-                "asset_receivable",
-            )
-        )
-        return tuple(row[0] for row in self.env.cr.fetchall()) or (0,)
-
-    @api.model
     def _kpi_query(
         self,
         company,
@@ -1018,7 +1005,10 @@ class DsoCollectionKpi(models.Model):
             rolling_rows=ROLLING_MONTHS - 1,
             company=company.id,
             currency=company.currency_id.id,
-            receivable_accounts=self._receivable_account_ids(),
+            receivable_accounts=tuple(
+                self.env["account.move.line"]._dso_receivable_account_ids()
+            )
+            or (0,),
             group=group_sql,
             partner_filter=partner_filter,
             line_customer=SQL("grp.customer_id") if customer_rows else SQL("0"),

@@ -152,7 +152,10 @@ class DsoItemStatusReport(models.Model):
             qualified=qualified,
             due=due,
             days_late=days_late,
-            overdue=Line._dso_overdue_sql(SQL("aml"), today),
+            # The receivable accounts read first (see _dso_open_sql).
+            overdue=Line._dso_overdue_sql(
+                SQL("aml"), today, account_ids=Line._dso_receivable_account_ids()
+            ),
             ignore_below=company.dso_ignore_below or 0.0,
         )
 
