@@ -64,6 +64,11 @@
     "assets": {
         "web.assets_backend": [
             "dso_collection/static/src/**/*",
+            # loaded with Odoo's pivot and graph views
+            ("remove", "dso_collection/static/src/kpi/**/*"),
+        ],
+        "web.assets_backend_lazy": [
+            "dso_collection/static/src/kpi/**/*",
         ],
         "web.assets_tests": [
             "dso_collection/static/tests/tours/*.js",

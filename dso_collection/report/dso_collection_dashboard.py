@@ -146,9 +146,9 @@ class DsoCollectionDashboard(models.AbstractModel):
         company = self.env.company
         today = fields.Date.context_today(self)
         month_starts = self._month_starts(today)
-        # Its queries are aggregates over every receivable item: compiling
-        # them costs more than running them.
-        self.env["dso.collection.kpi"]._without_jit()
+        # Its queries are aggregates over every receivable item: run as the
+        # pivot's (no JIT, parallel workers).
+        self.env["dso.collection.kpi"]._kpi_query_settings()
         grouped = self._group_months(
             self._kpi_rows(company, today, "collector"), month_starts
         )

@@ -1,8 +1,10 @@
 from datetime import timedelta
+from unittest.mock import patch
 
-from odoo import fields
+from odoo import api, fields
 from odoo.tests import tagged
 
+from ..report.dso_collection_kpi import DsoCollectionKpi
 from .common import DsoCollectionHttpCommon
 
 
@@ -71,3 +73,43 @@ class TestDashboardUi(DsoCollectionHttpCommon):
             self.assertEqual(
                 home.with_user(user).run()["id"], self.env.ref(first).id, user.login
             )
+
+    def test_kpi_pivot_opens_a_group_in_one_call(self):
+        """The KPI pivot by month, then its total split by collector: each
+        opening is one call of ``dso_read_groups`` (one evaluation of the
+        KPI query), not one read_group per grouping."""
+        today = fields.Date.today()
+        manager = self._create_collector(
+            "dso_kpi_manager", "Kim KPI", groups="dso_collection.group_dso_manager"
+        )
+        customer = self._create_customer("Pivot Tour Ltd")
+        customer.with_company(self.company).dso_collector_id = manager
+        self._create_invoice(
+            customer,
+            amount=900,
+            invoice_date=today - timedelta(days=40),
+            due_date=today - timedelta(days=10),
+        )
+        calls = []
+        read_groups = DsoCollectionKpi.dso_read_groups
+
+        # called over RPC: a method of the model (api.model), as the original
+        @api.model
+        @api.readonly
+        def counted(model, domain, fields, groupbys, **kwargs):
+            calls.append(groupbys)
+            return read_groups(model, domain, fields, groupbys, **kwargs)
+
+        with patch.object(DsoCollectionKpi, "dso_read_groups", counted):
+            self.start_tour(
+                "/odoo/action-dso_collection.dso_collection_kpi_action",
+                "dso_kpi_pivot_tour",
+                login=manager.login,
+            )
+        self.assertEqual(len(calls), 2, f"the pivot, then the split: {calls}")
+        self.assertEqual(
+            calls[0], [[], ["month:month"]], "the total and its months at once"
+        )
+        # the split: the column groupings of the total, with the rows'
+        self.assertIn(["collector_id"], calls[-1])
+        self.assertIn(["month:month", "collector_id"], calls[-1])

@@ -3,6 +3,8 @@ from unittest.mock import patch
 from freezegun import freeze_time
 
 from odoo import fields
+from odoo.exceptions import UserError
+from odoo.sql_db import Cursor
 from odoo.tests import tagged
 
 from ..report.dso_collection_kpi import DsoCollectionKpi
@@ -333,3 +335,78 @@ class TestKpiPivot(DsoCollectionCommon):
         self.assertTrue(collectors)
         for collector in collectors:
             self.assertNotIn("dso_kpi_by_collector", collector.env.context)
+
+    @freeze_time("2026-03-15")
+    def test_read_groups_in_one_call(self):
+        """``dso_read_groups`` gives what the read_groups give one by one,
+        from one evaluation of the KPI query, and keeps nothing after."""
+        groupbys = [
+            [],
+            ["collector_id"],
+            ["month:month"],
+            ["collector_id", "month:month"],
+        ]
+        kpi = self._kpi()
+        separate = [
+            kpi.read_group([], MEASURES, groupby, lazy=False) for groupby in groupbys
+        ]
+        executed = []
+        execute = Cursor.execute
+
+        def spy(cursor, query, params=None, log_exceptions=True):
+            executed.append(str(getattr(query, "code", query)))
+            return execute(cursor, query, params, log_exceptions)
+
+        with patch.object(Cursor, "execute", spy):
+            batch = kpi.dso_read_groups([], MEASURES, groupbys, lazy=False)
+        self.assertEqual(batch, separate)
+        self.assertEqual(
+            len([query for query in executed if "customer_rows AS (" in query]),
+            1,
+            "the KPI query ran once",
+        )
+        self.assertNotIn("dso_kpi_rows_memo", self.env.cr.cache)
+        # a domain, and the rows by customer (not kept: too many)
+        domain = [("collector_id", "=", self.anna.id)]
+        self.assertEqual(
+            kpi.dso_read_groups(domain, MEASURES, [["partner_id"], ["month:month"]]),
+            [
+                kpi.read_group(domain, MEASURES, ["partner_id"]),
+                kpi.read_group(domain, MEASURES, ["month:month"]),
+            ],
+        )
+        with self.assertRaises(UserError):
+            kpi.dso_read_groups([], MEASURES, "collector_id")
+
+    @freeze_time("2026-03-15")
+    def test_collector_by_default(self):
+        """A customer without a collector of its own has the field's default
+        one (``ir.default``), read the same way by customer and by collector;
+        one set to none keeps none."""
+        self.env["ir.default"].set(
+            "res.partner", "dso_collector_id", self.bert.id, company_id=self.company.id
+        )
+        customer = self.env["res.partner"].create(
+            {"name": "Pivot customer by default", "is_company": True}
+        )
+        customer.with_company(self.company).dso_scenario_id = self.scenario
+        self._create_invoice(customer, amount=450, invoice_date="2026-03-02")
+        self.assertEqual(
+            customer.with_company(self.company).dso_collector_id, self.bert
+        )
+        none = self._create_customer("Pivot customer without collector")
+        none.with_company(self.company).dso_collector_id = False
+        self._create_invoice(none, amount=60, invoice_date="2026-03-03")
+        for groupby in (["collector_id"], ["collector_id", "month:month"]):
+            self.assertSameGroups([], groupby)
+        rows, __ = self._read([("month", "=", "2026-03-01")], ["collector_id"])
+        sales = {row["collector_id"] and row["collector_id"][0]: row for row in rows}
+        by_customer = self._kpi().search_read(
+            [("month", "=", "2026-03-01"), ("partner_id", "in", (customer | none).ids)],
+            ["partner_id", "collector_id"],
+        )
+        self.assertEqual(
+            {row["partner_id"][0]: row["collector_id"] for row in by_customer},
+            {customer.id: (self.bert.id, self.bert.display_name), none.id: False},
+        )
+        self.assertIn(self.bert.id, sales)
