@@ -33,6 +33,9 @@ class LangFormats:
         self.lang = env["res.lang"].browse(data.id)
         # What ``res.lang.format`` reads on every call, read once.
         self._grouping = ast.literal_eval(data.grouping)
+        # Groups of three digits all along (most languages): Python's own
+        # grouping writes them, several times faster than ``intersperse``.
+        self._by_thousands = self._grouping == [3, 0]
         self._thousands_sep = data.thousands_sep or ""
         self._decimal_point = data.decimal_point
         self._dates = {}
@@ -83,7 +86,13 @@ class LangFormats:
         integer, *decimals = (
             f"%.{digits}f" % float_round(amount, precision_rounding=rounding)
         ).split(".")
-        integer = intersperse(integer, self._grouping, self._thousands_sep)[0]
+        if self._by_thousands:
+            sign, digits_only = (
+                ("-", integer[1:]) if integer[0] == "-" else ("", integer)
+            )
+            integer = sign + f"{int(digits_only):,}".replace(",", self._thousands_sep)
+        else:
+            integer = intersperse(integer, self._grouping, self._thousands_sep)[0]
         number = (
             self._decimal_point.join([integer, *decimals])
             .replace(" ", NBSP)

@@ -231,7 +231,25 @@ class AccountMoveLine(models.Model):
         return shares
 
     @api.model
-    def _dso_reconciliation_note(self, rows, currency):
+    def _dso_reconciliation_texts(self):
+        """The words of a reconciliation task (``_dso_reconciliation_note``)
+        in this environment's language: translated once for all the tasks
+        of a planning in that language."""
+        return {
+            "pattern": self.env._("%(number)s of %(date)s: %(amount)s"),
+            "intro": escape(
+                self.env._(
+                    "Open credits sit beside overdue invoices: match them (or "
+                    "refund the credits) so that reminders and penalties claim "
+                    "only what is owed."
+                )
+            ),
+            "credits": escape(self.env._("Credits:")),
+            "debits": escape(self.env._("Overdue invoices:")),
+        }
+
+    @api.model
+    def _dso_reconciliation_note(self, rows, currency, texts=None):
         """The collector's reconciliation task: the open credits (credit
         notes, unmatched payments) and overdue invoices of one customer, to
         match; dates and amounts in the task's language.
@@ -239,12 +257,15 @@ class AccountMoveLine(models.Model):
         :param rows: ``(number, due date, residual)`` of each item, in
             ``currency`` (credits are negative): plain values, as the
             planner reads thousands of customers' items in one query
+        :param texts: ``_dso_reconciliation_texts()`` of this language, when
+            the caller writes many notes
         """
+        texts = texts or self._dso_reconciliation_texts()
         formats = LangFormats.get(self.env)
-        # Translated once: a first planning writes thousands of these notes,
-        # built as plain strings of escaped values (Markup's ``%`` and join
-        # per item cost most of their time); the same HTML.
-        pattern = self.env._("%(number)s of %(date)s: %(amount)s")
+        # A first planning writes thousands of these notes, built as plain
+        # strings of escaped values (Markup's ``%`` and join per item cost
+        # most of their time); the same HTML.
+        pattern = texts["pattern"]
         credits, debits = [], []
         for number, due, residual in rows:
             text = pattern % {
@@ -253,18 +274,10 @@ class AccountMoveLine(models.Model):
                 "amount": formats.amount(abs(residual), currency),
             }
             (credits if residual < 0 else debits).append(f"<li>{escape(text)}</li>")
-        intro = self.env._(
-            "Open credits sit beside overdue invoices: match them (or refund "
-            "the credits) so that reminders and penalties claim only what is "
-            "owed."
-        )
-        # The translations outside the f-string, where the export finds them.
-        credits_title = self.env._("Credits:")
-        debits_title = self.env._("Overdue invoices:")
         return Markup(
-            f"<p>{escape(intro)}</p>"
-            f"<p>{escape(credits_title)}</p><ul>{''.join(credits)}</ul>"
-            f"<p>{escape(debits_title)}</p><ul>{''.join(debits)}</ul>"
+            f"<p>{texts['intro']}</p>"
+            f"<p>{texts['credits']}</p><ul>{''.join(credits)}</ul>"
+            f"<p>{texts['debits']}</p><ul>{''.join(debits)}</ul>"
         )
 
     def _dso_is_late(self, today):

@@ -395,9 +395,9 @@ class DsoCollectionPlanner(models.AbstractModel):
         partners = Partner.browse(list(rows_by_customer))
         partners.fetch(["dso_collector_id"])
         Line = self.env["account.move.line"]
-        # The task in its collector's language: an environment and a summary
-        # per language.
-        in_lang, summaries = {}, {}
+        # The task in its collector's language: an environment, a summary and
+        # the note's words per language.
+        in_lang, summaries, texts = {}, {}, {}
         vals_list = []
         for partner in partners:
             user = partner.dso_collector_id or company.dso_default_collector_id
@@ -406,6 +406,7 @@ class DsoCollectionPlanner(models.AbstractModel):
             if lang not in in_lang:
                 in_lang[lang] = Line.with_context(lang=lang)
                 summaries[lang] = in_lang[lang].env._("Reconcile credits and invoices")
+                texts[lang] = in_lang[lang]._dso_reconciliation_texts()
             vals_list.append(
                 {
                     "activity_type_id": activity_type.id,
@@ -416,7 +417,7 @@ class DsoCollectionPlanner(models.AbstractModel):
                     "date_deadline": date,
                     "summary": summaries[lang],
                     "note": in_lang[lang]._dso_reconciliation_note(
-                        rows_by_customer[partner.id], company.currency_id
+                        rows_by_customer[partner.id], company.currency_id, texts[lang]
                     ),
                     "user_id": user.id,
                 }

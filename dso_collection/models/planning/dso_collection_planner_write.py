@@ -54,15 +54,21 @@ def array_literal(values):
     cast to its array type (``%s::int[]``): None is NULL, booleans t/f,
     numbers as they are, anything else (dates, text, JSON) quoted."""
     parts = []
+    append = parts.append
     for value in values:
-        if value is None:
-            parts.append("NULL")
-        elif isinstance(value, bool):
-            parts.append("t" if value else "f")
-        elif isinstance(value, int | float):
-            parts.append(str(value))
+        # by exact type first: most values are ids (a first planning at L
+        # sends 240 000 of them)
+        kind = type(value)
+        if kind is int or kind is float:
+            append(str(value))
+        elif value is None:
+            append("NULL")
+        elif kind is bool:
+            append("t" if value else "f")
         else:
-            parts.append(f'"{str(value).translate(ARRAY_SPECIAL)}"')
+            # anything else quoted, numbers included (PostgreSQL reads
+            # "1.50" into a numeric[] as it reads 1.50)
+            append(f'"{str(value).translate(ARRAY_SPECIAL)}"')
     return "{" + ",".join(parts) + "}"
 
 
