@@ -9,7 +9,9 @@ process per step so that each contender's peak memory is its own:
 
 ``build`` fills a fresh database with the benchmark ledger (the sizes of
 ``make bench``), every customer on ONE scenario with the six steps of L;
-``ours`` plans the agenda twice with ``dso.collection.planner._cron_plan()``;
+``ours`` plans the agenda with ``dso.collection.planner._cron_plan()``: a
+first run (three times, undone in between, as the floors run three times),
+then a second one with nothing new;
 tools/bench/bench_peer.py measures ``account_credit_control`` on a clone of the
 database taken before our planner ran, tools/bench/bench_floor.py the SQL read
 floor (on our database) and the SQL write floor (on the clone, rolled back);
@@ -40,6 +42,9 @@ WRITE_FLOOR_FACTOR = 1.5  # first run at most 1.5 times the SQL write floor
 SECOND_MAX_S = 1.0  # second run (nothing new) at most 1 s (L)
 QUERIES_MAX = 200  # queries of a first run (S), flat from S to L
 RSS_MAX_MB = 1024.0
+# Our first run is measured as the floors are (bench_floor.RUNS): the best
+# of three.
+RUNS = 3
 
 
 def open_registry(config, database):
@@ -116,11 +121,52 @@ def plan(env):
     return time.perf_counter() - start, odoo.sql_db.sql_counter - queries, planned
 
 
+# What a first planning writes besides updates of its own rows (checked
+# with PostgreSQL's statistics at S: these tables and the links of actions
+# to items and of followers to subtypes, which their foreign keys delete
+# with them), to undo it between two first runs.
+UNDONE = (
+    "dso_collection_action",
+    "dso_collection_cycle",
+    "dso_collection_plan_state",
+    "mail_activity",
+    "mail_followers",
+    "bus_bus",
+)
+VACUUMED = (
+    *UNDONE,
+    "dso_collection_action_line_rel",
+    "mail_followers_mail_message_subtype_rel",
+)
+
+
+def id_marks(cr):
+    """{table: the highest id before a first planning} of UNDONE."""
+    marks = {}
+    for table in UNDONE:
+        cr.execute(SQL("SELECT COALESCE(MAX(id), 0) FROM %s", SQL.identifier(table)))
+        marks[table] = cr.fetchone()[0]
+    return marks
+
+
+def undo_first_run(cr, database, marks):
+    """Delete what a first planning wrote (the rows above ``marks``) and
+    vacuum the tables, as the write floor rolls its run back and vacuums
+    before the next one."""
+    for table in UNDONE:
+        cr.execute(
+            SQL("DELETE FROM %s WHERE id > %s", SQL.identifier(table), marks[table])
+        )
+    cr.commit()
+    vacuum(database, VACUUMED)
+
+
 def ours(args):
     registry = open_registry(args.config, args.database)
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         before = count_rows(cr)
+        marks = id_marks(cr)
         progress("Ours: planning the agenda (first run)")
         first_s, first_queries, first_planned = plan(env)
         actions = count_open_actions(cr)
@@ -135,6 +181,19 @@ def ours(args):
             first_queries,
             actions,
         )
+        # The first run again, as the write floor measures its own: undone,
+        # the tables vacuumed, run again in the same process (as the cron
+        # worker of a server runs it every day); the best time counts.
+        first_runs = [first_s]
+        for _run in range(RUNS - 1):
+            undo_first_run(cr, args.database, marks)
+            env.invalidate_all()
+            run_s, _queries, _planned = plan(env)
+            first_runs.append(run_s)
+        progress(
+            "Ours, first run undone and run again: %s s",
+            ", ".join(f"{run_s:.2f}" for run_s in first_runs),
+        )
         env.invalidate_all()
         progress("Ours: planning the agenda again (nothing new)")
         second_s, second_queries, second_planned = plan(env)
@@ -142,6 +201,8 @@ def ours(args):
     emit(
         {
             "first_s": round(first_s, 3),
+            "first_runs_s": [round(run_s, 3) for run_s in first_runs],
+            "first_best_s": round(min(first_runs), 3),
             "second_s": round(second_s, 3),
             "first_queries": first_queries,
             "second_queries": second_queries,
@@ -198,8 +259,13 @@ def report(args):
         "write_floor_rows": write_floor["rows"],
         "ratios": {
             "peer_over_ours_first": ratio(peer["s"], mine["first_s"]),
-            "ours_first_over_floor": ratio(mine["first_s"], floor["s"]),
+            # the floors are the best of three runs: so is ours
+            "ours_first_over_floor": ratio(mine["first_best_s"], floor["s"]),
             "ours_first_over_write_floor": ratio(
+                mine["first_best_s"], write_floor["s"], digits=2
+            ),
+            # our first run alone, in a fresh process, as the peer's
+            "ours_first_cold_over_write_floor": ratio(
                 mine["first_s"], write_floor["s"], digits=2
             ),
         },
@@ -217,8 +283,8 @@ def report(args):
         result["ratios"]["first_queries_l_over_s"] = ratio(queries["L"], queries["S"])
     result["targets"] = {
         "ours_10x_faster_than_peer": peer["s"] >= PEER_FACTOR * mine["first_s"],
-        "first_le_20x_floor": mine["first_s"] <= FLOOR_FACTOR * floor["s"],
-        "first_le_1_5x_write_floor": mine["first_s"]
+        "first_le_20x_floor": mine["first_best_s"] <= FLOOR_FACTOR * floor["s"],
+        "first_le_1_5x_write_floor": mine["first_best_s"]
         <= WRITE_FLOOR_FACTOR * write_floor["s"],
         "second_le_1s": mine["second_s"] <= SECOND_MAX_S,
         "first_queries_le_200": mine["first_queries"] <= QUERIES_MAX,
