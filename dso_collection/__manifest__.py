@@ -47,6 +47,7 @@
         "views/dso_payment_promise_views.xml",
         "views/dso_payment_plan_views.xml",
         "views/dso_collection_menus.xml",
+        "views/dso_risk_views.xml",
         "views/portal_templates.xml",
         "views/portal_statement_templates.xml",
         "wizard/dso_collection_send_wizard_views.xml",

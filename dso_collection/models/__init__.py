@@ -36,6 +36,8 @@ The wings, one concern each (their ``__init__.py`` maps their files):
   payment, payment plans, the holds on the customer's word.
 - ``insight/``: payment prediction, the actions' expected cash impact and
   step effectiveness.
+- ``risk/``: customer risk: credit limits in use, risk classes and their
+  history, the risk agenda, the scenario assignment rules, the alerts.
 """
 
 # The mixins first: the models below inherit them.
@@ -60,7 +62,7 @@ from . import (
 )
 
 # isort: split
-from . import hashtag, insight, interactive, planning, qualification, sending
+from . import hashtag, insight, interactive, planning, qualification, risk, sending
 
 # isort: split
 # Commitments extend the send service and the action of the wings above.

@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..lib.constants import ACTION_TYPES, OPEN_STATES
+from ..models.risk.dso_risk_score_mixin import RISK_CLASSES
+from ..models.risk.res_partner import CREDIT_STATES
 
 
 class DsoCollectionCustomer(models.Model):
@@ -27,6 +29,8 @@ class DsoCollectionCustomer(models.Model):
     _auto = False
     _rec_name = "partner_id"
     _order = "overdue_amount desc, balance desc, partner_id"
+    # A group's share of its limits used: its credit used over its limits.
+    _dso_percent_ratios = {"credit_share": ("credit_used", "credit_limit")}
     _depends = {
         "account.move.line": [
             "account_id",
@@ -49,7 +53,13 @@ class DsoCollectionCustomer(models.Model):
             "partner_id",
             "state",
         ],
-        "res.partner": ["commercial_partner_id", "dso_collector_id", "dso_scenario_id"],
+        "res.partner": [
+            "commercial_partner_id",
+            "credit_limit",
+            "dso_collector_id",
+            "dso_scenario_id",
+        ],
+        "dso.customer.risk": ["credit_to_invoice", "risk_class", "risk_score"],
     }
 
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
@@ -100,6 +110,29 @@ class DsoCollectionCustomer(models.Model):
     )
     scenario_id = fields.Many2one("dso.collection.scenario", readonly=True)
     collector_id = fields.Many2one("res.users", readonly=True)
+    # The credit limit in use and the risk (models/risk/): the rules of the
+    # customer sheet (``res.partner._compute_dso_credit``), in SQL.
+    credit_limit = fields.Monetary(
+        string="Credit limit",
+        currency_field="currency_id",
+        readonly=True,
+        help="Odoo's credit limit of the customer, when the company uses credit "
+        "limits; 0: no limit.",
+    )
+    credit_used = fields.Monetary(
+        string="Credit used",
+        currency_field="currency_id",
+        readonly=True,
+        help="Open balance plus orders to invoice (as of the last risk refresh).",
+    )
+    credit_share = fields.Float(
+        string="Limit used (%)",
+        digits=(16, 0),
+        readonly=True,
+    )
+    credit_state = fields.Selection(CREDIT_STATES, string="Credit", readonly=True)
+    risk_class = fields.Selection(RISK_CLASSES, string="Risk class", readonly=True)
+    risk_score = fields.Integer(string="Risk score", readonly=True, aggregator="max")
 
     @api.model
     def _company_query(self, company, today):
@@ -181,7 +214,20 @@ class DsoCollectionCustomer(models.Model):
                    COALESCE((SELECT nxt.date < %(today)s %(next)s), FALSE)
                        AS next_action_late,
                    %(scenario)s AS scenario_id,
-                   %(collector)s AS collector_id
+                   %(collector)s AS collector_id,
+                   credit.credit_limit,
+                   credit.credit_used,
+                   CASE WHEN credit.credit_limit > 0 AND credit.credit_used > 0
+                        THEN 100.0 * credit.credit_used / credit.credit_limit
+                        ELSE 0 END AS credit_share,
+                   CASE WHEN credit.credit_limit <= 0 THEN 'none'
+                        WHEN credit.credit_used - credit.credit_limit
+                             >= %(rounding)s / 2.0 THEN 'over'
+                        WHEN 100.0 * credit.credit_used / credit.credit_limit
+                             > %(near)s THEN 'near'
+                        ELSE 'ok' END AS credit_state,
+                   risk.risk_class,
+                   COALESCE(risk.risk_score, 0) AS risk_score
               FROM (
                     SELECT cp.commercial_partner_id AS partner_id,
                            SUM(by_partner.balance) AS balance,
@@ -214,6 +260,13 @@ class DsoCollectionCustomer(models.Model):
                    ) AS planned ON planned.partner_id = total.partner_id
               JOIN res_partner p
                 ON p.id = COALESCE(total.partner_id, planned.partner_id)
+              LEFT JOIN dso_customer_risk risk
+                ON risk.partner_id = p.id AND risk.company_id = %(company)s
+             CROSS JOIN LATERAL (
+                    SELECT COALESCE(%(credit_limit)s, 0)::numeric AS credit_limit,
+                           (COALESCE(total.balance, 0)
+                            + COALESCE(risk.credit_to_invoice, 0)) AS credit_used
+                   ) AS credit
              WHERE COALESCE(total.balance, 0) != 0
                 OR planned.partner_id IS NOT NULL
                 OR (total.credits > 0 AND total.has_overdue)
@@ -229,6 +282,11 @@ class DsoCollectionCustomer(models.Model):
             open_states=OPEN_STATES,
             scenario=Partner._field_to_sql("p", "dso_scenario_id"),
             collector=Partner._field_to_sql("p", "dso_collector_id"),
+            credit_limit=Partner._field_to_sql("p", "credit_limit")
+            if company._dso_uses_credit_limit()
+            else SQL("0"),
+            rounding=company.currency_id.rounding,
+            near=company.dso_credit_near_share,
         )
 
     def action_open_partner(self):

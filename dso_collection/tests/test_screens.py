@@ -437,13 +437,14 @@ class TestScreensCustomers(DsoCollectionMultiCompanyCommon):
 
 @tagged("post_install", "-at_install")
 class TestMenusAndWideScreens(DsoCollectionCommon):
-    """Issue 21: four top-level menus; the app opens on the dashboard for
+    """Issue 21: five top-level menus (Risk since issue 24); the app opens on the dashboard for
     credit managers and on the agenda (their own actions) for collectors;
     the lists that were too wide or cut."""
 
     TOP_MENUS = [
         "dso_collection.dso_collection_menu_top_agenda",
         "dso_collection.dso_collection_menu_top_customers",
+        "dso_collection.dso_collection_menu_top_risk",
         "dso_collection.dso_collection_menu_reporting",
         "dso_collection.dso_collection_menu_config",
     ]
@@ -462,15 +463,15 @@ class TestMenusAndWideScreens(DsoCollectionCommon):
     def _children(self, menus, menu_id):
         return [menus[child]["xmlid"] for child in menus[menu_id]["children"]]
 
-    def test_four_top_level_menus(self):
+    def test_five_top_level_menus(self):
         for user, expected in (
             (self.manager, self.TOP_MENUS),
-            (self.collector, self.TOP_MENUS[:3]),
+            (self.collector, self.TOP_MENUS[:4]),
         ):
             with self.subTest(user=user.login):
                 menus = self._menus(user)
                 self.assertEqual(self._children(menus, self.root.id), expected)
-                # Everything else is one level down, under one of the four.
+                # Everything else is one level down, under one of the five.
                 tops = {
                     menu_id
                     for menu_id in menus[self.root.id]["children"]

@@ -99,6 +99,11 @@ class DsoCollectionPlanner(models.AbstractModel):
         date = date or fields.Date.context_today(self)
         # The active companies: a handful of rows.
         companies = self.env["res.company"].search([("active", "=", True)])
+        # Each customer's risk first: the assignment rules it feeds choose
+        # the scenarios this run plans (models/risk/).
+        Risk = self.env["dso.customer.risk"]
+        for company in companies:
+            self._dso_run_batch(lambda company=company: Risk._dso_daily(company, date))
         news = {
             company: self._customers_with_news(
                 company, self._fingerprint_salt(company, date), date

@@ -43,7 +43,8 @@ class DsoCollectionPlanner(models.AbstractModel):
     def _fingerprint_salt(self, company, date):
         """What every customer's plan depends on: the scenarios and their
         steps, the item statuses, the customers' defaults and the company's
-        settings (whole rows: a change in this very transaction counts too).
+        settings (whole rows: a change in this very transaction counts too;
+        but the company's ``dso_risk_last_run``, the daily run's own date).
         Not the day itself: what the day changes in a customer's decision is
         in its own fingerprint (``_fingerprint_query``); ``date`` is kept
         for the hooks of other modules whose rules depend on it."""
@@ -62,10 +63,13 @@ class DsoCollectionPlanner(models.AbstractModel):
                        FROM ir_default d
                        JOIN ir_model_fields f ON f.id = d.field_id
                       WHERE f.model = 'res.partner' AND f.name LIKE %(dso_fields)s),
-                    (SELECT c::text FROM res_company c WHERE c.id = %(company)s)))
+                    (SELECT (to_jsonb(c) - %(bookkeeping)s)::text
+                       FROM res_company c WHERE c.id = %(company)s)))
                 """,
                 company=company.id,
                 dso_fields="dso%",
+                # The day of the last risk refresh (models/risk/): no rule.
+                bookkeeping="dso_risk_last_run",
             )
         )
         return self.env.cr.fetchone()[0]
