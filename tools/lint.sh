@@ -5,6 +5,6 @@ check_odoo
 ensure_venv
 export PYTHONPATH="$ODOO_PATH${PYTHONPATH:+:$PYTHONPATH}"
 cd "$REPO_ROOT"
-ruff check dso_collection tools
-ruff format --check dso_collection tools
-pylint --rcfile=.pylintrc dso_collection
+ruff check dso_collection dso_collection_sale tools
+ruff format --check dso_collection dso_collection_sale tools
+pylint --rcfile=.pylintrc dso_collection dso_collection_sale
