@@ -91,6 +91,9 @@ class DsoCollectionDemo(models.AbstractModel):
         self._demo_insight(today)
         self._demo_interactive(today)
         self._demo_commitment(today)
+        # Last, the customers' risk with all of the above
+        # (dso_collection_demo_risk.py).
+        self._demo_risk(today)
 
     @api.model
     def _demo_set_languages(self):
