@@ -6,6 +6,8 @@ gets worse (``dso.customer.risk._dso_refresh``); a customer has one open
 review at most: a new reason is added to it. "Review done" records the new
 limit and the next review date."""
 
+from markupsafe import Markup, escape
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_amount, format_date
@@ -238,8 +240,9 @@ class DsoRiskReview(models.Model):
                 if review.new_credit_limit
                 else "-",
             )
+            body = escape(body)
             if review.note:
-                body = f"{body}\n{review.note}"
+                body += Markup("<br/>") + escape(review.note)
             partner.message_post(body=body)
         return True
 
