@@ -10,7 +10,7 @@ from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
-from .common import DsoCollectionCommon
+from .common import DsoCollectionCommon, DsoCollectionMultiCompanyCommon
 
 TODAY = date(2026, 3, 10)
 
@@ -490,3 +490,62 @@ class TestRiskSettings(DsoCollectionCommon):
         self.company.dso_risk_weight_delay = 30
         with self.assertRaisesRegex(ValidationError, "one month"):
             self.company.dso_review_months_d = 0
+
+
+@tagged("post_install", "-at_install")
+@freeze_time("2026-03-10")
+class TestRiskMultiCompany(DsoCollectionMultiCompanyCommon):
+    """The same customer in two companies: a risk, a limit, reviews and rules
+    of each company's own."""
+
+    def test_each_company_its_own_risk(self):
+        customer = self.shared_customer
+        for company in (self.company, self.company_2):
+            company.account_use_credit_limit = True
+        customer.with_company(self.company).credit_limit = 100
+        self._create_item(customer, 500, "2025-11-01")
+        self._create_item(customer, 50, "2026-03-20", company=self.company_2)
+        Risk = self.env["dso.customer.risk"]
+        for company in (self.company, self.company_2):
+            Risk._dso_refresh(company, TODAY, customer.ids)
+        first = customer.with_company(self.company)
+        second = customer.with_company(self.company_2)
+        self.assertEqual((first.dso_risk_class, first.dso_credit_state), ("C", "over"))
+        self.assertEqual(
+            (second.dso_risk_class, second.dso_credit_state), ("A", "none")
+        )
+        # A rule of the second company leaves the first company's scenario.
+        Risk._dso_ensure(self.company_2, customer.ids).scenario_manual = False
+        other = self._create_scenario(
+            "Other 2",
+            [{"name": "Call", "action_type": "call", "trigger": "due", "delay": 1}],
+            company=self.company_2,
+        )
+        self.env["dso.scenario.rule"].create(
+            {"name": "All", "company_id": self.company_2.id, "scenario_id": other.id}
+        )
+        self.env["dso.scenario.rule"]._dso_apply_rules(self.company_2, TODAY)
+        second.invalidate_recordset()
+        self.assertEqual(second.dso_scenario_id, other)
+        self.assertEqual(first.dso_scenario_id, self.scenario)
+        # The second company's collector sees neither the first company's
+        # review nor its risk.
+        review = self.env["dso.risk.review"].search([("partner_id", "=", customer.id)])
+        self.assertEqual(review.company_id, self.company)
+        as_collector_2 = self.env["dso.risk.review"].with_user(self.collector_2)
+        self.assertFalse(as_collector_2.search([("partner_id", "=", customer.id)]))
+        self.assertEqual(
+            Risk.with_user(self.collector_2)
+            .search([("partner_id", "=", customer.id)])
+            .company_id,
+            self.company_2,
+        )
+        # A rule cannot give a scenario of another company.
+        with self.assertRaisesRegex(ValidationError, "another company"):
+            self.env["dso.scenario.rule"].create(
+                {
+                    "name": "Wrong",
+                    "company_id": self.company.id,
+                    "scenario_id": other.id,
+                }
+            )

@@ -58,8 +58,8 @@ class TestRiskUi(DsoCollectionHttpCommon):
 
     def test_menus_fit_in_french(self):
         self.env["res.lang"]._activate_lang("fr_FR")
-        self.env["ir.module.module"].search([("name", "=", "dso_collection")])._update_translations(
-            ["fr_FR"]
-        )
+        self.env["ir.module.module"].search(
+            [("name", "=", "dso_collection")]
+        )._update_translations(["fr_FR"])
         self.env.ref("base.user_admin").lang = "fr_FR"
         self.start_tour("/odoo", "dso_menus_fit_tour", login="admin")

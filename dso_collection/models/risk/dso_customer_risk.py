@@ -75,7 +75,7 @@ REVIEW_COLUMNS = {
     "class_worse": "bool",
     "old_class": "varchar",
     "new_class": "varchar",
-    "new_credit_limit": "float8",
+    "new_credit_limit": "numeric",
     "next_review_date": "date",
 }
 

@@ -51,8 +51,8 @@ class DsoRiskReview(models.Model):
     new_class = fields.Selection(RISK_CLASSES, string="Class", readonly=True)
     reasons = fields.Char(string="Why", compute="_compute_reasons")
     # The customer's figures now, in the review's company.
-    credit_limit = fields.Float(
-        string="Credit limit", compute="_compute_figures", digits=(16, 2)
+    credit_limit = fields.Monetary(
+        string="Credit limit", compute="_compute_figures", currency_field="currency_id"
     )
     credit_used = fields.Monetary(
         string="Credit used", compute="_compute_figures", currency_field="currency_id"
@@ -71,9 +71,9 @@ class DsoRiskReview(models.Model):
         "account.move.line", string="Open items", compute="_compute_figures"
     )
     # What the review decides.
-    new_credit_limit = fields.Float(
+    new_credit_limit = fields.Monetary(
         string="New credit limit",
-        digits=(16, 2),
+        currency_field="currency_id",
         help="The customer's credit limit from now on (0: no limit).",
     )
     next_review_date = fields.Date(string="Next review on")
@@ -177,6 +177,9 @@ class DsoRiskReview(models.Model):
         """Record the review: the customer's new credit limit, its next
         review date; the review leaves the agenda, a note on the customer
         says what was decided."""
+        # Nothing is written (the customer's limit first) for a user who
+        # cannot record the review.
+        self.check_access("write")
         today = fields.Date.context_today(self)
         for review in self:
             customer = review.partner_id.display_name

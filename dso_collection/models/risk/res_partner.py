@@ -26,12 +26,16 @@ class ResPartner(models.Model):
         help="A public body (administration, local authority, hospital ...): "
         "scenario rules can choose its scenario apart.",
     )
-    dso_credit_limit = fields.Float(
+    dso_credit_limit = fields.Monetary(
         string="Credit limit in use",
         compute="_compute_dso_credit",
+        currency_field="dso_currency_id",
         help="Odoo's credit limit of the customer in the current company, when "
         "the company uses credit limits (Accounting settings, Sales Credit "
         "Limit); 0: no limit.",
+    )
+    dso_credit_limit_on = fields.Boolean(
+        string="Company uses credit limits", compute="_compute_dso_credit"
     )
     dso_credit_to_invoice = fields.Monetary(
         string="Orders to invoice",
@@ -91,6 +95,7 @@ class ResPartner(models.Model):
             used = partner.dso_balance + to_invoice
             share = 100.0 * used / limit if limit > 0 and used > 0 else 0.0
             partner.dso_credit_limit = limit
+            partner.dso_credit_limit_on = uses_limit
             partner.dso_credit_to_invoice = to_invoice
             partner.dso_credit_used = used
             partner.dso_credit_share = share
