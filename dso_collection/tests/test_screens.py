@@ -437,8 +437,9 @@ class TestScreensCustomers(DsoCollectionMultiCompanyCommon):
 
 @tagged("post_install", "-at_install")
 class TestMenusAndWideScreens(DsoCollectionCommon):
-    """Issue 21: five top-level menus (Risk since issue 24); the app opens on the dashboard for
-    credit managers and on the agenda (their own actions) for collectors;
+    """Issue 21: four top-level menus, five with Risk (issue 24); the app
+    opens on the dashboard for credit managers and on the agenda (their own
+    actions) for collectors;
     the lists that were too wide or cut."""
 
     TOP_MENUS = [
