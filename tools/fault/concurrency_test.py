@@ -55,6 +55,41 @@ def reconcile_tasks(cr):
     return {"customers_reconcile_task": customers, "customers_two_tasks": doubled}
 
 
+def risk_refreshes(cr):
+    """Customers whose risk the daily run refreshed, and those it refreshed
+    twice (a class written twice the same day, two open reviews or two risk
+    alerts for the same user): both workers run it, one must."""
+    cr.execute(
+        """
+        SELECT (SELECT COUNT(*) FROM dso_customer_risk),
+               (SELECT COUNT(*) FROM (
+                    SELECT partner_id FROM dso_risk_history
+                     WHERE kind = 'class'
+                     GROUP BY partner_id, company_id, date HAVING COUNT(*) > 1) AS h),
+               (SELECT COUNT(*) FROM (
+                    SELECT partner_id FROM dso_risk_review WHERE state = 'open'
+                     GROUP BY partner_id, company_id HAVING COUNT(*) > 1) AS r),
+               (SELECT COUNT(*) FROM (
+                    SELECT m.res_id
+                      FROM mail_activity m
+                      JOIN ir_model_data d
+                        ON d.model = 'mail.activity.type'
+                       AND d.res_id = m.activity_type_id
+                     WHERE m.res_model = 'res.partner'
+                       AND d.module = 'dso_collection'
+                       AND d.name = 'mail_activity_type_dso_risk_alert'
+                     GROUP BY m.res_id, m.user_id HAVING COUNT(*) > 1) AS a)
+        """
+    )
+    customers, classes, reviews, alerts = cr.fetchone()
+    return {
+        "customers_risk_refreshed": customers,
+        "customers_two_class_changes": classes,
+        "customers_two_open_reviews": reviews,
+        "customers_two_risk_alerts": alerts,
+    }
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--config", required=True)
@@ -119,6 +154,18 @@ def main():
         failures.append(
             f"{tasks['customers_two_tasks']} customers with two reconciliation tasks"
         )
+    risk = snapshot(database, risk_refreshes)
+    if not risk["customers_risk_refreshed"]:
+        failures.append("the customers' risk was not refreshed")
+    failures += [
+        f"{risk[key]} {key.replace('_', ' ')}"
+        for key in (
+            "customers_two_class_changes",
+            "customers_two_open_reviews",
+            "customers_two_risk_alerts",
+        )
+        if risk[key]
+    ]
     result = {
         "customers": args.customers,
         "items": args.customers * args.items,
@@ -128,6 +175,7 @@ def main():
         "planned_total": sum(planned),
         "due_automatic_emails": to_email,
         **emails,
+        **risk,
         "plan_s_by_worker": [result["plan_s"] for result in results],
         "send_s_by_worker": [result["send_s"] for result in results],
         **tasks,
