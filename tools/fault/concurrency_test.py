@@ -90,6 +90,27 @@ def risk_refreshes(cr):
     }
 
 
+def done_once_failures(tasks, risk):
+    """What ``reconcile_tasks`` and ``risk_refreshes`` found done twice (or
+    not done), one sentence each."""
+    failures = [
+        f"{risk[key]} {key.replace('_', ' ')}"
+        for key in (
+            "customers_two_class_changes",
+            "customers_two_open_reviews",
+            "customers_two_risk_alerts",
+        )
+        if risk[key]
+    ]
+    if tasks["customers_two_tasks"]:
+        failures.append(
+            f"{tasks['customers_two_tasks']} customers with two reconciliation tasks"
+        )
+    if not risk["customers_risk_refreshed"]:
+        failures.append("the customers' risk was not refreshed")
+    return failures
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--config", required=True)
@@ -150,22 +171,8 @@ def main():
     if to_email < 1000:
         failures.append(f"only {to_email} due automatic emails (1 000 wanted)")
     tasks = snapshot(database, reconcile_tasks)
-    if tasks["customers_two_tasks"]:
-        failures.append(
-            f"{tasks['customers_two_tasks']} customers with two reconciliation tasks"
-        )
     risk = snapshot(database, risk_refreshes)
-    if not risk["customers_risk_refreshed"]:
-        failures.append("the customers' risk was not refreshed")
-    failures += [
-        f"{risk[key]} {key.replace('_', ' ')}"
-        for key in (
-            "customers_two_class_changes",
-            "customers_two_open_reviews",
-            "customers_two_risk_alerts",
-        )
-        if risk[key]
-    ]
+    failures += done_once_failures(tasks, risk)
     result = {
         "customers": args.customers,
         "items": args.customers * args.items,
