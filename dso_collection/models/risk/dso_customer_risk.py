@@ -37,7 +37,7 @@ RISK_COLUMNS = {
     "risk_score": "int",
     "days_late_avg": "float8",
     "days_late_spread": "float8",
-    "oldest_overdue_days": "int",
+    "oldest_overdue_date": "date",
     "open_disputes": "int",
     "broken_commitments": "int",
     "limit_share": "float8",
@@ -100,6 +100,15 @@ class DsoCustomerRisk(models.Model):
         RISK_CLASSES, string="Previous class", readonly=True
     )
     date_class_changed = fields.Date(string="Class changed on", readonly=True)
+    oldest_overdue_date = fields.Date(
+        string="Oldest overdue due date",
+        readonly=True,
+        help="Due date of the customer's oldest overdue item when its score was "
+        "computed.",
+    )
+    # Its age today, from the date above: the row is not rewritten each day
+    # the item ages (only when the score or an input changes).
+    oldest_overdue_days = fields.Integer(compute="_compute_oldest_overdue_days")
     credit_to_invoice = fields.Monetary(
         string="Orders to invoice",
         currency_field="currency_id",
@@ -138,6 +147,14 @@ class DsoCustomerRisk(models.Model):
             "A customer has one risk per company.",
         )
     ]
+
+    @api.depends("oldest_overdue_date")
+    @api.depends_context("tz")
+    def _compute_oldest_overdue_days(self):
+        today = fields.Date.context_today(self)
+        for risk in self:
+            due = risk.oldest_overdue_date
+            risk.oldest_overdue_days = (today - due).days if due else 0
 
     # ------------------------------------------------------------------
     # Daily run
@@ -249,7 +266,7 @@ class DsoCustomerRisk(models.Model):
                 "risk_score": result.score,
                 "days_late_avg": inputs.days_late_avg,
                 "days_late_spread": inputs.days_late_spread,
-                "oldest_overdue_days": inputs.oldest_overdue_days,
+                "oldest_overdue_date": row["oldest_due"],
                 "open_disputes": inputs.open_disputes,
                 "broken_commitments": inputs.broken_commitments,
                 "limit_share": inputs.limit_share,
@@ -264,6 +281,8 @@ class DsoCustomerRisk(models.Model):
                 "credit_limit_reviewed": limit_reviewed,
                 "over_limit_alerted": over,
             }
+            # Written only when something changed: not each day an overdue
+            # item ages without moving the score.
             if row["id"] is None or any(
                 new[name] != row[name] for name in RISK_COLUMNS if name in row
             ):
@@ -272,6 +291,7 @@ class DsoCustomerRisk(models.Model):
                 history_rows.append(
                     {
                         **{name: new[name] for name in HISTORY_COLUMNS if name in new},
+                        "oldest_overdue_days": inputs.oldest_overdue_days,
                         "date": date,
                         "kind": "class",
                         "old_class": old_class,
@@ -353,30 +373,54 @@ class DsoCustomerRisk(models.Model):
             if company._dso_uses_credit_limit()
             else SQL("0.0")
         )
-        risk_filter = (
-            SQL("AND partner_id IN %s", tuple(partner_ids))
-            if partner_ids is not None
-            else SQL()
-        )
+        risk_filter = item_filter = SQL()
+        if partner_ids is not None:
+            risk_filter = SQL("AND partner_id IN %s", tuple(partner_ids or [0]))
+            item_filter = SQL(
+                "AND aml.partner_id IN (SELECT id FROM res_partner"
+                " WHERE commercial_partner_id IN %s)",
+                tuple(partner_ids or [0]),
+            )
+        Line = self.env["account.move.line"]
         if partner_ids is not None and not partner_ids:
             return []
         planner._without_jit()
         self.env.cr.execute(
             SQL(
                 """
-                WITH item(id, partner_id, due, date, residual, excluded, overdue,
-                          has_due) AS (%(open_items)s),
-                open AS (
-                    SELECT item.partner_id,
-                           SUM(item.residual) AS balance,
-                           MIN(item.due) FILTER (WHERE item.overdue
-                                                   AND item.residual > 0)
-                               AS oldest_due,
-                           COUNT(*) FILTER (WHERE st.is_dispute) AS disputes
-                      FROM item
-                      JOIN account_move_line aml ON aml.id = item.id
-                      LEFT JOIN dso_item_status st ON st.id = aml.dso_status_id
-                     GROUP BY item.partner_id
+                -- Grouped by journal-item partner before the customers, as
+                -- Customers to collect reads them: the same balance.
+                WITH open AS (
+                    SELECT cp.commercial_partner_id AS partner_id,
+                           SUM(by_partner.balance) AS balance,
+                           MIN(by_partner.oldest_due) AS oldest_due
+                      FROM (
+                            SELECT aml.partner_id,
+                                   SUM(aml.amount_residual) AS balance,
+                                   MIN(COALESCE(aml.date_maturity, aml.date))
+                                       FILTER (WHERE %(overdue)s) AS oldest_due
+                              FROM account_move_line aml
+                             WHERE aml.company_id = %(company)s
+                               AND %(is_open)s
+                               AND ABS(aml.amount_residual) >= %(ignore_below)s
+                               %(item_filter)s
+                             GROUP BY aml.partner_id
+                           ) AS by_partner
+                      JOIN res_partner cp ON cp.id = by_partner.partner_id
+                     GROUP BY cp.commercial_partner_id
+                ),
+                -- The few items in dispute, found by their status (indexed).
+                dispute AS (
+                    SELECT p.commercial_partner_id AS partner_id,
+                           COUNT(*) AS disputes
+                      FROM account_move_line aml
+                      JOIN res_partner p ON p.id = aml.partner_id
+                     WHERE aml.dso_status_id IN (SELECT id FROM dso_item_status
+                                                  WHERE is_dispute)
+                       AND aml.company_id = %(company)s
+                       AND %(is_open)s
+                       AND ABS(aml.amount_residual) >= %(ignore_below)s
+                     GROUP BY 1
                 ),
                 broken AS (
                     SELECT partner_id,
@@ -408,13 +452,13 @@ class DsoCustomerRisk(models.Model):
                 SELECT c.partner_id,
                        COALESCE(open.balance, 0)::float8,
                        open.oldest_due,
-                       COALESCE(open.disputes, 0),
+                       COALESCE(dispute.disputes, 0),
                        COALESCE(broken.total, 0),
                        COALESCE(broken.promises_new, 0),
                        COALESCE(%(credit_limit)s, 0)::float8,
                        %(collector)s,
                        r.id, r.risk_class, r.risk_score, r.days_late_avg,
-                       r.days_late_spread, r.oldest_overdue_days, r.open_disputes,
+                       r.days_late_spread, r.oldest_overdue_date, r.open_disputes,
                        r.broken_commitments, r.limit_share, r.previous_class,
                        r.date_class_changed, r.credit_to_invoice::float8,
                        r.credit_review_date, r.credit_limit_reviewed,
@@ -422,12 +466,23 @@ class DsoCustomerRisk(models.Model):
                   FROM customer c
                   JOIN res_partner p ON p.id = c.partner_id
                   LEFT JOIN open ON open.partner_id = c.partner_id
+                  LEFT JOIN dispute ON dispute.partner_id = c.partner_id
                   LEFT JOIN broken ON broken.partner_id = c.partner_id
                   LEFT JOIN dso_customer_risk r
                     ON r.partner_id = c.partner_id AND r.company_id = %(company)s
                  ORDER BY c.partner_id
                 """,
-                open_items=planner._open_items_query(company, partner_ids, date),
+                # Overdue among the open items (``_dso_overdue_sql``'s rest).
+                overdue=SQL(
+                    "aml.amount_residual > 0"
+                    " AND COALESCE(aml.date_maturity, aml.date) < %s",
+                    date,
+                ),
+                item_filter=item_filter,
+                is_open=Line._dso_open_sql(
+                    SQL("aml"), account_ids=Line._dso_receivable_account_ids()
+                ),
+                ignore_below=company.dso_ignore_below or 0.0,
                 company=company.id,
                 last_run=last_run,
                 since=date - relativedelta(months=BROKEN_MONTHS),
@@ -453,7 +508,7 @@ class DsoCustomerRisk(models.Model):
             "risk_score",
             "days_late_avg",
             "days_late_spread",
-            "oldest_overdue_days",
+            "oldest_overdue_date",
             "open_disputes",
             "broken_commitments",
             "limit_share",

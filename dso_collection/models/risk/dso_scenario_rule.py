@@ -189,15 +189,25 @@ class DsoScenarioRule(models.Model):
                 )
             )
         values.sort(key=lambda value: value[:2])
+        # Without a rule, only the customers a rule had moved can change
+        # (back to the defaults): the others are not read.
+        if not values and not self.env["dso.customer.risk"].sudo().search(
+            [("company_id", "=", company.id), ("scenario_rule_id", "!=", False)],
+            limit=1,
+        ):
+            return []
         return assign(
             [value[2] for value in values],
-            self._dso_rule_customers(company, partner_ids),
+            self._dso_rule_customers(
+                company, partner_ids, only_moved_by_rules=not values
+            ),
         )
 
     @api.model
-    def _dso_rule_customers(self, company, partner_ids=None):
+    def _dso_rule_customers(self, company, partner_ids=None, only_moved_by_rules=False):
         """The customers of ``company`` the rules may move (``RuleCustomer``
-        list): those with a risk row. One query."""
+        list): those with a risk row (``only_moved_by_rules``: those a rule
+        gave their scenario). One query."""
         for model in ("account.move.line", "res.partner", "dso.customer.risk"):
             self.env[model].flush_model()
         partner_filter = (
@@ -205,6 +215,10 @@ class DsoScenarioRule(models.Model):
             if partner_ids is not None
             else SQL()
         )
+        if only_moved_by_rules:
+            partner_filter = SQL(
+                "%s AND r.scenario_rule_id IS NOT NULL", partner_filter
+            )
         planner = self.env["dso.collection.planner"]
         self.env.cr.execute(
             SQL(
