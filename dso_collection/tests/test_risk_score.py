@@ -17,6 +17,7 @@ from ..lib.risk import (
     factors,
     risk_class,
     score,
+    scorer,
 )
 
 
@@ -71,6 +72,33 @@ class TestRiskScore(unittest.TestCase):
                 result = score(inputs)
                 self.assertEqual(result.score, expected_score)
                 self.assertEqual(result.risk_class, expected_class)
+
+    def test_scorer_equals_score(self):
+        """The refresh's fast scorer gives what ``score`` gives, on a grid of
+        inputs and two settings."""
+        other = RiskSettings(
+            weights={
+                "delay": 5,
+                "overdue": 0,
+                "disputes": 3,
+                "commitments": 1,
+                "limit": 7,
+            },
+            thresholds=(15, 30, 75),
+        )
+        for settings in (DEFAULT_SETTINGS, other):
+            fast = scorer(settings)
+            for avg in (-5, 0, 13, 41, 90):
+                for spread in (0, 7, 30):
+                    for overdue in (0, 29, 61, 120):
+                        for limit in (0, 55, 81.5, 100, 140):
+                            inputs = RiskInputs(
+                                avg, spread, overdue, avg % 3, spread % 4, limit
+                            )
+                            with self.subTest(inputs=inputs):
+                                self.assertEqual(
+                                    fast(inputs), score(inputs, settings)[:2]
+                                )
 
     def test_parts_heaviest_first(self):
         result = score(

@@ -22,8 +22,7 @@ from markupsafe import Markup, escape
 from odoo import api, fields, models
 from odoo.tools import SQL, float_compare, format_amount
 
-from ...lib.risk import RiskInputs, class_rank
-from ...lib.risk import score as risk_score
+from ...lib.risk import RiskInputs, class_rank, scorer
 from .dso_risk_score_mixin import RISK_CLASSES
 
 # Over how many months broken promises and plans weigh on the score.
@@ -215,7 +214,7 @@ class DsoCustomerRisk(models.Model):
         ids = [row["partner_id"] for row in rows]
         history = self.env["res.partner"]._dso_payment_history(company, ids)
         to_invoice = self._dso_credit_to_invoice(company, ids)
-        settings = company._dso_risk_settings()
+        score_and_class = scorer(company._dso_risk_settings())
         rounding = company.currency_id.rounding
 
         risk_rows, history_rows, review_rows, alerts = [], [], [], []
@@ -236,15 +235,15 @@ class DsoCustomerRisk(models.Model):
                 broken_commitments=row["broken"],
                 limit_share=round(share, 2),
             )
-            result = risk_score(inputs, settings)
+            score, risk_class = score_and_class(inputs)
             old_class = row["risk_class"]
             over = (
                 limit > 0
                 and float_compare(used, limit, precision_rounding=rounding) > 0
             )
-            class_worse = bool(old_class) and class_rank(
-                result.risk_class
-            ) > class_rank(old_class)
+            class_worse = bool(old_class) and class_rank(risk_class) > class_rank(
+                old_class
+            )
             newly_over = over and not row["over_limit_alerted"]
             broke_over = over and row["broken_new"] > 0
             review_date = row["credit_review_date"]
@@ -255,15 +254,15 @@ class DsoCustomerRisk(models.Model):
                 limit, limit_reviewed or 0.0, precision_digits=2
             ):
                 review_date = date + relativedelta(
-                    months=company._dso_review_months(result.risk_class)
+                    months=company._dso_review_months(risk_class)
                 )
                 limit_reviewed = limit
             review_due = bool(review_date) and review_date <= date
             new = {
                 "partner_id": partner_id,
                 "company_id": company.id,
-                "risk_class": result.risk_class,
-                "risk_score": result.score,
+                "risk_class": risk_class,
+                "risk_score": score,
                 "days_late_avg": inputs.days_late_avg,
                 "days_late_spread": inputs.days_late_spread,
                 "oldest_overdue_date": row["oldest_due"],
@@ -271,10 +270,10 @@ class DsoCustomerRisk(models.Model):
                 "broken_commitments": inputs.broken_commitments,
                 "limit_share": inputs.limit_share,
                 "previous_class": old_class
-                if old_class != result.risk_class
+                if old_class != risk_class
                 else row["previous_class"],
                 "date_class_changed": date
-                if old_class != result.risk_class
+                if old_class != risk_class
                 else row["date_class_changed"],
                 "credit_to_invoice": invoiced_later,
                 "credit_review_date": review_date,
@@ -287,7 +286,7 @@ class DsoCustomerRisk(models.Model):
                 new[name] != row[name] for name in RISK_COLUMNS if name in row
             ):
                 risk_rows.append(new)
-            if old_class != result.risk_class:
+            if old_class != risk_class:
                 history_rows.append(
                     {
                         **{name: new[name] for name in HISTORY_COLUMNS if name in new},
@@ -308,12 +307,10 @@ class DsoCustomerRisk(models.Model):
                         "over_limit": newly_over,
                         "class_worse": class_worse,
                         "old_class": old_class if class_worse else None,
-                        "new_class": result.risk_class,
+                        "new_class": risk_class,
                         "new_credit_limit": limit,
                         "next_review_date": date
-                        + relativedelta(
-                            months=company._dso_review_months(result.risk_class)
-                        ),
+                        + relativedelta(months=company._dso_review_months(risk_class)),
                     }
                 )
             if newly_over or class_worse or broke_over:
@@ -325,9 +322,9 @@ class DsoCustomerRisk(models.Model):
                         "limit": limit,
                         "used": used,
                         "old_class": old_class if class_worse else None,
-                        "new_class": result.risk_class,
+                        "new_class": risk_class,
                         "inputs": inputs,
-                        "score": result.score,
+                        "score": score,
                         "broke_over": broke_over,
                     }
                 )
