@@ -23,6 +23,8 @@ from odoo import api, fields, models
 from odoo.tools import SQL, float_compare, format_amount
 
 from ...lib.risk import RiskInputs, class_rank, scorer
+from ..planning.dso_collection_planner import ANALYZE_AFTER
+from ..planning.dso_collection_planner_write import array_literal
 from .dso_risk_score_mixin import RISK_CLASSES
 
 # Over how many months broken promises and plans weigh on the score.
@@ -332,6 +334,11 @@ class DsoCustomerRisk(models.Model):
         self._dso_insert_rows("dso_risk_history", HISTORY_COLUMNS, history_rows)
         self.env["dso.risk.review"]._dso_open_reviews(review_rows)
         alerted = self._dso_send_alerts(company, date, alerts)
+        if len(risk_rows) >= ANALYZE_AFTER:
+            # As the planner does for the agenda: fresh statistics before
+            # Customers to collect joins the thousands of rows just written
+            # (planned on an empty table's, it loops over them).
+            self.env.cr.execute("ANALYZE dso_customer_risk, dso_risk_history")
         self.env.invalidate_all()
         return {
             "customers": len(rows),
@@ -544,8 +551,15 @@ class DsoCustomerRisk(models.Model):
                 """,
                 table=SQL.identifier(table),
                 columns=SQL(", ").join(SQL.identifier(name) for name in columns),
+                # One text literal per column, as the planner sends them
+                # (``array_literal``): psycopg2's ARRAY[...] of 10 000 values
+                # took PostgreSQL half a second to parse.
                 arrays=SQL(", ").join(
-                    SQL("%s::%s[]", [row[name] for row in rows], SQL(kind))
+                    SQL(
+                        "%s::%s[]",
+                        array_literal([row[name] for row in rows]),
+                        SQL(kind),
+                    )
                     for name, kind in columns.items()
                 ),
                 uid=self.env.uid,
