@@ -217,13 +217,18 @@ class DsoCustomerRisk(models.Model):
         history = self.env["res.partner"]._dso_payment_history(company, ids)
         to_invoice = self._dso_credit_to_invoice(company, ids)
         score_and_class = scorer(company._dso_risk_settings())
-        rounding = company.currency_id.rounding
+        currency = company.currency_id
+        rounding = currency.rounding
+        # The stored columns a row's new values are compared with.
+        compared = [name for name in RISK_COLUMNS if name != "company_id"]
 
         risk_rows, history_rows, review_rows, alerts = [], [], [], []
         for row in rows:
             partner_id = row["partner_id"]
             stats = history.get(partner_id)
-            invoiced_later = company.currency_id.round(to_invoice.get(partner_id, 0.0))
+            invoiced_later = to_invoice.get(partner_id, 0.0)
+            if invoiced_later:
+                invoiced_later = currency.round(invoiced_later)
             limit = row["credit_limit"] or 0.0
             used = row["balance"] + invoiced_later
             share = 100.0 * used / limit if limit > 0 and used > 0 else 0.0
@@ -284,9 +289,7 @@ class DsoCustomerRisk(models.Model):
             }
             # Written only when something changed: not each day an overdue
             # item ages without moving the score.
-            if row["id"] is None or any(
-                new[name] != row[name] for name in RISK_COLUMNS if name in row
-            ):
+            if row["id"] is None or any(new[name] != row[name] for name in compared):
                 risk_rows.append(new)
             if old_class != risk_class:
                 history_rows.append(
