@@ -253,17 +253,9 @@ class DsoCustomerRisk(models.Model):
             )
             newly_over = over and not row["over_limit_alerted"]
             broke_over = over and row["broken_new"] > 0
-            review_date = row["credit_review_date"]
-            limit_reviewed = row["credit_limit_reviewed"]
-            if limit <= 0:
-                review_date, limit_reviewed = None, 0.0
-            elif review_date is None or float_compare(
-                limit, limit_reviewed or 0.0, precision_digits=2
-            ):
-                review_date = date + relativedelta(
-                    months=company._dso_review_months(risk_class)
-                )
-                limit_reviewed = limit
+            review_date, limit_reviewed = self._dso_review_date(
+                company, date, limit, risk_class, row
+            )
             review_due = bool(review_date) and review_date <= date
             new = {
                 "partner_id": partner_id,
@@ -350,6 +342,23 @@ class DsoCustomerRisk(models.Model):
             "reviews": len(review_rows),
             "alerts": alerted,
         }
+
+    @api.model
+    def _dso_review_date(self, company, date, limit, risk_class, row):
+        """When the customer's credit ``limit`` is reviewed next, and the
+        limit that date is for: as stored in its risk ``row``, unless the
+        limit changed (or has no date yet): then after the months of its
+        class from ``date``. No limit, no review."""
+        review_date = row["credit_review_date"]
+        limit_reviewed = row["credit_limit_reviewed"]
+        if limit <= 0:
+            return None, 0.0
+        if review_date is None or float_compare(
+            limit, limit_reviewed or 0.0, precision_digits=2
+        ):
+            months = company._dso_review_months(risk_class)
+            return date + relativedelta(months=months), limit
+        return review_date, limit_reviewed
 
     @api.model
     def _dso_credit_to_invoice(self, company, partner_ids):
