@@ -7,8 +7,8 @@ customers of classes C and D.
 Run last: the planning of ``_demo_plan`` computed every customer's risk
 before the year of paid invoices and the broken promise existed; this
 second refresh reads them, so that some classes get worse (the Risk agenda
-and the alerts show them) and the rule moves those customers, whose agenda
-is planned again."""
+and the alerts show them); then the customers are handed to the rules,
+which move the risky ones, whose agenda is planned again."""
 
 from datetime import timedelta
 
@@ -61,7 +61,13 @@ class DsoCollectionDemo(models.AbstractModel):
             }
         )
         self.env["dso.customer.risk"]._dso_refresh(company, today)
-        changes = self.env["dso.scenario.rule"]._dso_apply_rules(company, today)
-        moved = Partner.browse(change.partner_id for change in changes)
-        if moved:
-            moved._dso_plan(today)
+        # The demo customers were given their scenario when created (a
+        # choice by hand): the credit manager hands the main company's to
+        # the rules ("Let the rules choose"), which moves the risky ones and
+        # plans them again.
+        customers = Partner.browse(
+            self.env["dso.customer.risk"]
+            .search([("company_id", "=", company.id)])
+            .partner_id.ids
+        )
+        customers.action_dso_rules_choose()

@@ -397,6 +397,27 @@ class TestRisk(DsoCollectionCommon):
         with self.assertRaisesRegex(ValidationError, "bounds"):
             self._rule(balance_min=100, balance_max=10)
 
+    def test_scenario_chosen_at_creation_is_manual(self):
+        chosen = (
+            self.env["res.partner"]
+            .with_company(self.company)
+            .create(
+                {
+                    "name": "Chosen",
+                    "is_company": True,
+                    "dso_scenario_id": self.scenario.id,
+                }
+            )
+        )
+        # The form sends its empty fields too: not a choice.
+        empty = (
+            self.env["res.partner"]
+            .with_company(self.company)
+            .create({"name": "Empty", "is_company": True, "dso_scenario_id": False})
+        )
+        self.assertTrue(self._risk(chosen).scenario_manual)
+        self.assertFalse(self._risk(empty).scenario_manual)
+
     def test_manual_write_marks_manual(self):
         partner = self.env["res.partner"].create({"name": "New", "is_company": True})
         self._create_item(partner, 100, "2026-03-20")

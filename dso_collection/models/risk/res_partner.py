@@ -150,6 +150,25 @@ class ResPartner(models.Model):
     # Changed by hand
     # ------------------------------------------------------------------
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        partners = super().create(vals_list)
+        if self.env.context.get("dso_rule_assignment"):
+            return partners
+        # A scenario or collector chosen in the new customer's form (the form
+        # sends empty fields too: only those given a value count).
+        chosen = partners.browse(
+            partner.id
+            for partner, vals in zip(partners, vals_list, strict=True)
+            if (vals.get("dso_scenario_id") or vals.get("dso_collector_id"))
+            and partner == partner.commercial_partner_id
+        )
+        if chosen:
+            self.env["dso.customer.risk"].sudo()._dso_ensure(
+                self.env.company, chosen.ids
+            ).write({"scenario_manual": True})
+        return partners
+
     def write(self, vals):
         result = super().write(vals)
         customers = self.filtered(
@@ -202,8 +221,9 @@ class ResPartner(models.Model):
         changes = self.env["dso.scenario.rule"]._dso_apply_rules(
             company, today, customers.ids
         )
-        if changes:
-            customers._dso_plan()
+        moved = customers.browse({change.partner_id for change in changes})
+        if moved:
+            moved._dso_plan()
         return self._dso_notification(
             self.env._("Risk refreshed"),
             "\n".join(
@@ -224,8 +244,9 @@ class ResPartner(models.Model):
         changes = self.env["dso.scenario.rule"]._dso_apply_rules(
             company, today, customers.ids
         )
-        if changes:
-            customers._dso_plan()
+        moved = customers.browse({change.partner_id for change in changes})
+        if moved:
+            moved._dso_plan()
         return self._dso_notification(
             self.env._("Scenario by rules"), self._dso_next_action_message()
         )
